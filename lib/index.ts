@@ -1,0 +1,119 @@
+// The ensgate core library: every protocol rule lives here, once. The gateway, the CLI, the
+// contracts' tests and the certificate service import it; see docs/protocol.md.
+
+export { EnsgateError, type EnsgateErrorOptions } from "./errors/base.ts";
+export { KeygenInputError } from "./errors/keys.ts";
+export { DnsDecodingError, DnsEncodingError, InvalidNameError } from "./errors/name.ts";
+export {
+  InvalidRecordCallError,
+  InvalidRecordPathError,
+  InvalidRecordValueError,
+  UnknownRecordTypeError,
+} from "./errors/record.ts";
+export {
+  InvalidSignatureFormatError,
+  MalformedRecordError,
+  RecordVerificationError,
+} from "./errors/recordFile.ts";
+export { deriveIpnsKeySeed } from "./keys/deriveIpnsKey.ts";
+export {
+  deriveKeygenHashKey,
+  KEYGEN_HASH_KEY_LENGTH,
+  type KeygenParameters,
+} from "./keys/deriveKeygenHashKey.ts";
+export { deriveSignerPrivateKey } from "./keys/deriveSignerKey.ts";
+export { deriveIpnsName, ipnsPrivateKeyFromSeed } from "./keys/ipnsName.ts";
+export {
+  type ApprovalMessageParameters,
+  buildApprovalMessage,
+} from "./messages/approvalMessage.ts";
+export { formatCaip10 } from "./messages/caip10.ts";
+export {
+  buildIpnsKeygenMessage,
+  buildKeygenExtradata,
+  buildKeygenOrigin,
+  buildSignerKeygenMessage,
+  type KeygenMessageParameters,
+} from "./messages/keygenMessages.ts";
+export {
+  buildRecordMessage,
+  type RecordFreshness,
+  type RecordMessageParameters,
+} from "./messages/recordMessage.ts";
+export { dnsDecodeLabels, dnsDecodeName } from "./names/dnsDecodeName.ts";
+export { dnsEncodeName, MAX_DNS_LABEL_LENGTH, MAX_DNS_NAME_LENGTH } from "./names/dnsEncodeName.ts";
+export { labelhash, namehash } from "./names/namehash.ts";
+export { isNormalizedName, normalizeName } from "./names/normalizeName.ts";
+export { buildWellKnownPath, parseWellKnownPath, WELL_KNOWN_ROOT } from "./names/wellKnownPath.ts";
+export {
+  parseRecordFile,
+  type RecordFile,
+  type RecordFileV1,
+  type RecordFileV2,
+  serializeRecordFile,
+} from "./recordFile/recordFile.ts";
+export { assertCanonicalSignature } from "./recordFile/signatureFormat.ts";
+export {
+  decodeSignedRecordData,
+  encodeSignedRecordData,
+  SIGNED_RECORD_V1_SELECTOR,
+  SIGNED_RECORD_V1_SIGNATURE,
+  SIGNED_RECORD_V2_SELECTOR,
+  SIGNED_RECORD_V2_SIGNATURE,
+  type SignedRecordData,
+} from "./recordFile/signedRecordData.ts";
+export {
+  type MessageSigner,
+  type SignApprovalParameters,
+  type SignRecordParameters,
+  signApproval,
+  signRecord,
+} from "./recordFile/signRecord.ts";
+export {
+  assertRecordValid,
+  type RecordRejection,
+  type RecordVerification,
+  type RecordVerificationContext,
+  type SignerRule,
+  verifyRecord,
+} from "./recordFile/verifyRecord.ts";
+export { decodeRecordCall, encodeRecordCall, type RecordCall } from "./records/recordCall.ts";
+export {
+  buildRecordFileName,
+  buildRecordFilePath,
+  buildRecordType,
+  buildRecordTypeCandidates,
+  parseRecordFileName,
+  parseRecordFilePath,
+  parseRecordType,
+} from "./records/recordPath.ts";
+export type * from "./records/recordRequest.ts";
+export {
+  DNS_RECORD_BYTES_SIGNATURE,
+  getRecordFunction,
+  getRecordSelector,
+  RECORD_KINDS,
+  RECORD_TYPES,
+  type RecordTypeRow,
+} from "./records/recordTypes.ts";
+export {
+  buildAnswer,
+  buildEmptyAnswer,
+  decodeRecordValue,
+  decodeStoredResult,
+  encodeRecordValue,
+  getAnswerParameters,
+  getStoredResultParameters,
+} from "./records/recordValue.ts";
+export { ABI_CONTENT_TYPES } from "./records/values/abiContentValue.ts";
+export { formatCoinAddress, parseCoinAddress } from "./records/values/coinAddressValue.ts";
+export { formatContenthash, parseContenthash } from "./records/values/contenthashValue.ts";
+export {
+  DNS_RESOURCE_TYPES,
+  type DnsRecordEntry,
+  formatDnsZone,
+  getDnsResourceType,
+  hashDnsOwnerName,
+  parseDnsZone,
+} from "./records/values/dnsZoneValue.ts";
+export { formatPubkey, type PubkeyCoordinates, parsePubkey } from "./records/values/pubkeyValue.ts";

@@ -1,0 +1,78 @@
+import { type Address, type Hex, isAddress, isHex } from "viem";
+import { MalformedRecordError } from "../errors/recordFile.ts";
+
+/**
+ * A record file as the NameSys client writes it (v1). Only `data` is read by the resolver and the
+ * gateway; the other fields are for people and tools, and verification never trusts them.
+ */
+export type RecordFileV1 = {
+  /** The name the record is for. */
+  domain: string;
+  /** Response bytes: a `signedRecord` (v1) or `signedRecordV2` (v2) payload. */
+  data: Hex;
+  /** The human value (e.g. `https://example.com/avatar.png`). */
+  raw: string;
+  /** When the file was signed, in milliseconds since the epoch (NameSys uses `Date.now()`). */
+  timestamp: number;
+  /** The record signer's address. */
+  signer: Address;
+  /** The owner's address (the approver when the signer is not the owner). */
+  controller: Address;
+  /** SIGN 3 approval by the owner, or "0x" when none is needed. */
+  managerSignature: Hex;
+  /** SIGN 4 signature by `signer`. */
+  recordSignature: Hex;
+};
+
+/** A v2 record file: v1's fields plus what v2 signs, repeated for readers. */
+export type RecordFileV2 = RecordFileV1 & {
+  version: 2;
+  /** The record type string signed by SIGN 4 (`text/avatar`). */
+  recordType: string;
+  chainId: number;
+  /** Unix seconds after which the record is stale (decimal string: JSON has no bigint). */
+  validUntil: string;
+  /** The owner's epoch the record was signed under (decimal string). */
+  epoch: string;
+};
+
+/** Either record file version. */
+export type RecordFile = RecordFileV1 | RecordFileV2;
+
+/** Serializes a record file as the JSON written to IPNS (two-space indented, newline-terminated). */
+export function serializeRecordFile(file: RecordFile): string {
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/**
+ * Parses record file JSON. Requires `data` (what an EIP-3668 response must have); other fields are
+ * type-checked when present. The signature rules are checked by `verifyRecord`, not here.
+ */
+export function parseRecordFile(json: string): RecordFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new MalformedRecordError("the file is not JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new MalformedRecordError("the file is not a JSON object");
+  const file = value as Record<string, unknown>;
+  if (typeof file.data !== "string" || !isHex(file.data, { strict: true }))
+    throw new MalformedRecordError('"data" must be a 0x-hex string');
+  for (const field of ["signer", "controller"] as const)
+    if (
+      file[field] !== undefined &&
+      (typeof file[field] !== "string" || !isAddress(file[field] as string))
+    )
+      throw new MalformedRecordError(`"${field}" must be an address`);
+  for (const field of ["managerSignature", "recordSignature"] as const)
+    if (
+      file[field] !== undefined &&
+      (typeof file[field] !== "string" || !isHex(file[field], { strict: true }))
+    )
+      throw new MalformedRecordError(`"${field}" must be 0x-hex`);
+  if (file.version !== undefined && file.version !== 2)
+    throw new MalformedRecordError(`unknown record file version ${String(file.version)}`);
+  return file as unknown as RecordFile;
+}

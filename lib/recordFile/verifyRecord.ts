@@ -1,0 +1,169 @@
+import { type Address, type Hex, isAddressEqual, recoverMessageAddress, size } from "viem";
+import type { EnsgateError } from "../errors/base.ts";
+import { RecordVerificationError } from "../errors/recordFile.ts";
+import { buildApprovalMessage } from "../messages/approvalMessage.ts";
+import { buildRecordMessage } from "../messages/recordMessage.ts";
+import { buildRecordType } from "../records/recordPath.ts";
+import type { RecordRequest } from "../records/recordRequest.ts";
+import { buildAnswer, decodeStoredResult } from "../records/recordValue.ts";
+import { assertCanonicalSignature } from "./signatureFormat.ts";
+import { decodeSignedRecordData, type SignedRecordData } from "./signedRecordData.ts";
+
+/** What the verifier knows about the name, from the chain (the resolver passes it in `callData`). */
+export type RecordVerificationContext = {
+  /** The normalized name being resolved (SIGN 3/4 `Origin`). */
+  name: string;
+  /** The record asked for; an `ABI` request must name the one content type of the file. */
+  request: RecordRequest;
+  chainId: number | bigint;
+  /** Owner of the closest existing ancestor (registry owner, or NameWrapper owner when wrapped). */
+  owner: Address;
+  /** The owner node's current epoch; v1 records count as epoch 0. */
+  epoch: bigint;
+  /** Current unix time in seconds (the block timestamp on-chain). */
+  now: bigint;
+  /** Whether the owner approved `signer` on-chain (`approve(node, signer, true)`). */
+  isApprovedOnChain?: ((signer: Address) => boolean | Promise<boolean>) | undefined;
+};
+
+/** Which rule authorized the signer. */
+export type SignerRule = "owner" | "onchainApproval" | "offchainApproval";
+
+/** Why a record was rejected; each maps to one custom error of the resolver contract (docs/protocol.md). */
+export type RecordRejection =
+  | "malformedRecord"
+  | "invalidResult"
+  | "recordExpired"
+  | "staleEpoch"
+  | "futureEpoch"
+  | "invalidRecordSignature"
+  | "invalidApproval"
+  | "unapprovedSigner";
+
+/** The typed outcome of `verifyRecord`. */
+export type RecordVerification =
+  | {
+      valid: true;
+      version: 1 | 2;
+      rule: SignerRule;
+      signer: Address;
+      /** The signed stored result. */
+      result: Hex;
+      /** What the resolver function returns (equal to `result` except for coin type 60 as bytes). */
+      answer: Hex;
+      validUntil?: bigint | undefined;
+      epoch?: bigint | undefined;
+    }
+  | { valid: false; reason: RecordRejection; message: string };
+
+/** Shorter approvals mean "none": the signer must be the owner or approved on-chain (as in NameSys). */
+const MIN_APPROVAL_SIGNATURE_SIZE = 64;
+
+/**
+ * Verifies response `data` against the rules the resolver contract enforces, in the same order:
+ * decode; result well-formed; v2 freshness (expiry, then epoch); SIGN 4 by the claimed signer;
+ * signer is the owner, or approved on-chain, or approved by the owner's SIGN 3.
+ */
+export async function verifyRecord(
+  data: Hex,
+  context: RecordVerificationContext,
+): Promise<RecordVerification> {
+  const reject = (reason: RecordRejection, message: string): RecordVerification => ({
+    valid: false,
+    reason,
+    message,
+  });
+  let record: SignedRecordData;
+  try {
+    record = decodeSignedRecordData(data);
+  } catch (error) {
+    return reject("malformedRecord", (error as EnsgateError).shortMessage ?? String(error));
+  }
+  const { request, chainId, owner, name } = context;
+  const recordType = buildRecordType(request);
+  try {
+    decodeStoredResult(request, record.result);
+  } catch (error) {
+    return reject("invalidResult", (error as EnsgateError).shortMessage);
+  }
+
+  const recordEpoch = record.version === 2 ? (record.epoch as bigint) : 0n;
+  if (record.version === 2 && context.now > (record.validUntil as bigint))
+    return reject("recordExpired", `record expired at ${record.validUntil}, now is ${context.now}`);
+  if (recordEpoch < context.epoch)
+    return reject(
+      "staleEpoch",
+      `record epoch ${recordEpoch} is below the owner's epoch ${context.epoch}`,
+    );
+  if (recordEpoch > context.epoch)
+    return reject(
+      "futureEpoch",
+      `record epoch ${recordEpoch} is above the owner's epoch ${context.epoch}`,
+    );
+
+  const freshness =
+    record.version === 2
+      ? { validUntil: record.validUntil as bigint, epoch: recordEpoch }
+      : undefined;
+  const recordMessage = buildRecordMessage({
+    name,
+    recordType,
+    result: record.result,
+    signer: record.signer,
+    chainId,
+    freshness,
+  });
+  if (!(await isSignedBy(recordMessage, record.recordSignature, record.signer)))
+    return reject("invalidRecordSignature", `SIGN 4 is not signed by ${record.signer}`);
+
+  const accept = (rule: SignerRule): RecordVerification => ({
+    valid: true,
+    version: record.version,
+    rule,
+    signer: record.signer,
+    result: record.result,
+    answer: buildAnswer(request, record.result),
+    validUntil: record.validUntil,
+    epoch: record.epoch,
+  });
+  if (isAddressEqual(record.signer, owner)) return accept("owner");
+  if (context.isApprovedOnChain && (await context.isApprovedOnChain(record.signer)))
+    return accept("onchainApproval");
+  if (size(record.approvalSignature) >= MIN_APPROVAL_SIGNATURE_SIZE) {
+    const approvalMessage = buildApprovalMessage({
+      name,
+      signer: record.signer,
+      owner,
+      chainId,
+      epoch: record.version === 2 ? recordEpoch : undefined,
+    });
+    if (await isSignedBy(approvalMessage, record.approvalSignature, owner))
+      return accept("offchainApproval");
+    return reject(
+      "invalidApproval",
+      `SIGN 3 approval of ${record.signer} is not signed by the owner ${owner}`,
+    );
+  }
+  return reject(
+    "unapprovedSigner",
+    `${record.signer} is not the owner ${owner} and is not approved`,
+  );
+}
+
+/** True when `signature` is a canonical EIP-191 signature of `message` by `expected`. */
+async function isSignedBy(message: string, signature: Hex, expected: Address): Promise<boolean> {
+  try {
+    assertCanonicalSignature(signature);
+    return isAddressEqual(await recoverMessageAddress({ message, signature }), expected);
+  } catch {
+    return false;
+  }
+}
+
+/** `verifyRecord`, throwing `RecordVerificationError` for a rejected record. */
+export async function assertRecordValid(data: Hex, context: RecordVerificationContext) {
+  const verification = await verifyRecord(data, context);
+  if (!verification.valid)
+    throw new RecordVerificationError(verification.reason, verification.message);
+  return verification;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs everything ensgate needs on a fresh machine, idempotently:
+# the pinned Node LTS (scripts/node-env.sh), the npm packages (npm ci, re-run when the
+# lockfile changes) and the compiled contracts.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
+cd "$ENSGATE_ROOT"
+
+stamp="node_modules/.ensgate-lock-hash"
+lock_hash="$(node -e 'process.stdout.write(require("node:crypto").createHash("sha256").update(require("node:fs").readFileSync("package-lock.json")).digest("hex"))')"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+  echo "ensgate: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > "$stamp"
+fi
+npx --no-install hardhat build --quiet >&2
