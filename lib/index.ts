@@ -24,6 +24,13 @@ export {
 export { deriveSignerPrivateKey } from "./keys/deriveSignerKey.ts";
 export { deriveIpnsName, ipnsPrivateKeyFromSeed } from "./keys/ipnsName.ts";
 export {
+  decodeResolveOffchainCall,
+  encodeResolveOffchainCall,
+  RESOLVE_OFFCHAIN_SELECTOR,
+  RESOLVE_OFFCHAIN_SIGNATURE,
+  type ResolveOffchainCall,
+} from "./lookup/resolveOffchainCall.ts";
+export {
   type ApprovalMessageParameters,
   buildApprovalMessage,
 } from "./messages/approvalMessage.ts";
@@ -78,6 +85,13 @@ export {
   verifyRecord,
 } from "./recordFile/verifyRecord.ts";
 export { decodeRecordCall, encodeRecordCall, type RecordCall } from "./records/recordCall.ts";
+export {
+  buildRecordhash,
+  expandRecordhash,
+  IPNS_ED25519_RECORDHASH_PREFIX,
+  parseRecordhash,
+  type RecordhashTarget,
+} from "./records/recordhash.ts";
 export {
   buildRecordFileName,
   buildRecordFilePath,

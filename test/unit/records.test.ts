@@ -6,6 +6,7 @@ import {
   buildAnswer,
   buildEmptyAnswer,
   buildRecordFilePath,
+  buildRecordhash,
   buildRecordTypeCandidates,
   DNS_RECORD_BYTES_SIGNATURE,
   decodeRecordCall,
@@ -13,6 +14,7 @@ import {
   decodeSignedRecordData,
   encodeRecordCall,
   encodeRecordValue,
+  expandRecordhash,
   getRecordSelector,
   hashDnsOwnerName,
   InvalidNameError,
@@ -22,6 +24,7 @@ import {
   namehash,
   parseRecordFile,
   parseRecordFilePath,
+  parseRecordhash,
   parseRecordType,
   RECORD_KINDS,
   type RecordRequest,
@@ -355,5 +358,33 @@ describe("human values", () => {
       buildEmptyAnswer({ type: "abi", contentTypes: 1n }),
       encodeAbiParameters([{ type: "uint256" }, { type: "bytes" }], [0n, "0x"]),
     );
+  });
+});
+
+describe("recordhash", () => {
+  const key = `0x${"11".repeat(32)}` as Hex;
+  const full = `0xe5010172002408011220${"11".repeat(32)}` as Hex;
+
+  it("expands a short 32-byte ed25519 key with the IPNS prefix", () => {
+    assert.equal(expandRecordhash(key), full);
+    assert.equal(expandRecordhash(full), full);
+  });
+
+  it("reads IPNS and IPFS contenthashes and encodes them back", () => {
+    const ipns = parseRecordhash(key);
+    assert.deepEqual(ipns, {
+      protocol: "ipns",
+      name: "k51qzi5uqu5dglwhrswc4h7bc91b8plk3st23hauq4h6ry16nm1x2l69idegpd",
+    });
+    assert.equal(buildRecordhash(ipns), full);
+    const ipfs = parseRecordhash(`0xe30101701220${"22".repeat(32)}`);
+    assert.equal(ipfs.protocol, "ipfs");
+    assert.equal(buildRecordhash(ipfs), `0xe30101701220${"22".repeat(32)}`);
+  });
+
+  it("rejects anything else", () => {
+    assert.throws(() => parseRecordhash("0x"), /expected an ipns/);
+    assert.throws(() => parseRecordhash("0xe40101fa011b20" as Hex), InvalidRecordValueError);
+    assert.throws(() => parseRecordhash("0x1234"), /expected an ipns/);
   });
 });

@@ -1,0 +1,121 @@
+import { EnsgateError } from "../lib/index.ts";
+import type { ReadBudget } from "./sources/readFromSources.ts";
+
+/** One configured record source, before it is built (Node can build all kinds, Workers only HTTP). */
+export type SourceSpec =
+  | { kind: "http"; url: string; style: "path" | "subdomain" }
+  | { kind: "kubo"; url: string }
+  | { kind: "embedded"; directory: string };
+
+/** The gateway's settings, from environment variables (the same names on Node and Workers). */
+export type GatewayConfig = {
+  sources: SourceSpec[];
+  budget: ReadBudget;
+  cacheTtlSeconds: number;
+  missingTtlSeconds: number;
+  cacheEntries: number;
+  maxBodyBytes: number;
+  /** JSON-RPC URL used to check on-chain signer approvals; optional (see docs/gateway.md). */
+  rpcUrl: string | undefined;
+};
+
+/** A setting that does not parse; names the variable. */
+export class GatewayConfigError extends EnsgateError {
+  override name = "GatewayConfigError";
+  constructor(variable: string, reason: string) {
+    super(`${variable}: ${reason}.`, {
+      details: "See `ensgate-gateway --help` or docs/gateway.md.",
+    });
+  }
+}
+
+/** Every variable, its default and what it means (printed by `--help`). */
+export const GATEWAY_ENVIRONMENT = {
+  ENSGATE_SOURCES: [
+    "http:https://ipfs.io,subdomain:https://dweb.link",
+    "comma-separated record sources: http:<gateway origin> (path style), subdomain:<gateway origin>, kubo:<Kubo RPC URL> (Node), embedded:<data dir> (Node)",
+  ],
+  ENSGATE_STRATEGY: [
+    "race",
+    "race: ask every source at once, first verified copy wins; ordered: one after another",
+  ],
+  ENSGATE_SOURCE_TIMEOUT_MS: ["4000", "longest wait for one source"],
+  ENSGATE_BUDGET_MS: ["8000", "longest wait for one record across all sources"],
+  ENSGATE_CACHE_TTL: ["300", "seconds a verified record is cached (never past its validUntil)"],
+  ENSGATE_MISSING_TTL: ["60", "seconds a missing record is cached"],
+  ENSGATE_CACHE_ENTRIES: ["10000", "records kept by the in-memory cache (Node)"],
+  ENSGATE_MAX_BODY_BYTES: ["65536", "largest request accepted"],
+  ENSGATE_RPC_URL: [
+    "",
+    "optional JSON-RPC URL to check on-chain signer approvals before answering",
+  ],
+} as const;
+
+/** Parses the gateway configuration from an environment map; throws `GatewayConfigError`. */
+export function parseGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
+  const get = (name: keyof typeof GATEWAY_ENVIRONMENT) => {
+    const value = env[name];
+    return value === undefined || value === "" ? GATEWAY_ENVIRONMENT[name][0] : value;
+  };
+  const positive = (name: keyof typeof GATEWAY_ENVIRONMENT) => {
+    const value = Number(get(name));
+    if (!Number.isInteger(value) || value <= 0)
+      throw new GatewayConfigError(name, `"${get(name)}" is not a positive integer`);
+    return value;
+  };
+  const strategy = get("ENSGATE_STRATEGY");
+  if (strategy !== "race" && strategy !== "ordered")
+    throw new GatewayConfigError("ENSGATE_STRATEGY", `"${strategy}" is not race or ordered`);
+  const rpcUrl = get("ENSGATE_RPC_URL");
+  return {
+    sources: get("ENSGATE_SOURCES")
+      .split(",")
+      .map((spec) => spec.trim())
+      .filter((spec) => spec !== "")
+      .map(parseSourceSpec),
+    budget: {
+      strategy,
+      perSourceTimeoutMs: positive("ENSGATE_SOURCE_TIMEOUT_MS"),
+      totalBudgetMs: positive("ENSGATE_BUDGET_MS"),
+    },
+    cacheTtlSeconds: positive("ENSGATE_CACHE_TTL"),
+    missingTtlSeconds: positive("ENSGATE_MISSING_TTL"),
+    cacheEntries: positive("ENSGATE_CACHE_ENTRIES"),
+    maxBodyBytes: positive("ENSGATE_MAX_BODY_BYTES"),
+    rpcUrl: rpcUrl === "" ? undefined : checkedUrl("ENSGATE_RPC_URL", rpcUrl),
+  };
+}
+
+/** Parses one `kind:target` source spec. */
+function parseSourceSpec(spec: string): SourceSpec {
+  const colon = spec.indexOf(":");
+  const kind = spec.slice(0, colon);
+  const target = spec.slice(colon + 1);
+  switch (kind) {
+    case "http":
+    case "subdomain":
+      return {
+        kind: "http",
+        url: checkedUrl("ENSGATE_SOURCES", target),
+        style: kind === "http" ? "path" : "subdomain",
+      };
+    case "kubo":
+      return { kind: "kubo", url: checkedUrl("ENSGATE_SOURCES", target) };
+    case "embedded":
+      if (target === "")
+        throw new GatewayConfigError("ENSGATE_SOURCES", "embedded: needs a data directory");
+      return { kind: "embedded", directory: target };
+    default:
+      throw new GatewayConfigError(
+        "ENSGATE_SOURCES",
+        `"${spec}" is not http:, subdomain:, kubo: or embedded:<target>`,
+      );
+  }
+}
+
+/** Returns `value` when it is an http(s) URL. */
+function checkedUrl(variable: string, value: string): string {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
+    throw new GatewayConfigError(variable, `"${value}" is not an http(s) URL`);
+  return value;
+}

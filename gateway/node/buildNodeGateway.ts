@@ -1,0 +1,38 @@
+import { createGateway } from "../app.ts";
+import { createMemoryCache } from "../cache/memoryCache.ts";
+import type { GatewayConfig, SourceSpec } from "../config.ts";
+import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
+import { createKuboSource } from "../sources/kuboSource.ts";
+import type { RecordSource } from "../sources/recordSource.ts";
+
+/** Extra source kinds a caller can plug in (the local stack passes its embedded IPFS reader). */
+export type NodeSourceFactories = {
+  embedded?: (directory: string) => RecordSource;
+};
+
+/** Builds the Node gateway (sources, in-memory LRU cache) from its configuration. */
+export function buildNodeGateway(config: GatewayConfig, factories: NodeSourceFactories = {}) {
+  const sources = config.sources.map((spec) => buildSource(spec, factories));
+  return createGateway({
+    sources,
+    cache: createMemoryCache({ maxEntries: config.cacheEntries }),
+    budget: config.budget,
+    cacheTtlSeconds: config.cacheTtlSeconds,
+    missingTtlSeconds: config.missingTtlSeconds,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+}
+
+/** Builds one record source from its spec. */
+function buildSource(spec: SourceSpec, factories: NodeSourceFactories): RecordSource {
+  switch (spec.kind) {
+    case "http":
+      return createHttpGatewaySource({ url: spec.url, style: spec.style });
+    case "kubo":
+      return createKuboSource({ url: spec.url });
+    case "embedded":
+      if (!factories.embedded)
+        throw new Error("the embedded source is not available in this build");
+      return factories.embedded(spec.directory);
+  }
+}

@@ -1,0 +1,164 @@
+import type { Address, Hex } from "viem";
+import {
+  buildRecordFilePath,
+  buildRecordTypeCandidates,
+  decodeRecordCall,
+  dnsDecodeName,
+  parseRecordFile,
+  parseRecordhash,
+  parseRecordType,
+  type RecordRequest,
+  type ResolveOffchainCall,
+  verifyRecord,
+} from "../lib/index.ts";
+import { buildCacheKey, type CachedRecord, type RecordCache } from "./cache/recordCache.ts";
+import { GatewayHttpError } from "./errors.ts";
+import { type ReadBudget, readFromSources } from "./sources/readFromSources.ts";
+import type { RecordSource } from "./sources/recordSource.ts";
+
+/** What the resolution handler needs: where to read, how long to wait, where to cache. */
+export type ResolveOffchainOptions = {
+  sources: readonly RecordSource[];
+  cache: RecordCache;
+  budget: ReadBudget;
+  /** Longest time a verified record is cached, in seconds (also bounded by its validUntil). */
+  cacheTtlSeconds: number;
+  /** How long "file does not exist" is cached, in seconds. */
+  missingTtlSeconds: number;
+  /**
+   * Checks the resolver's on-chain approvals (needs an RPC). Without it, a signer that is neither
+   * the owner nor approved off-chain is passed through: the contract still checks it, so at worst
+   * the callback reverts, which is no worse than withholding the record.
+   */
+  isApprovedOnChain?: ((owner: Address, signer: Address) => Promise<boolean>) | undefined;
+  /** Unix seconds now (tests pin it). */
+  now?: () => bigint;
+};
+
+/** A file that passed verification (or, `deferred`, whose on-chain approval only the contract can check). */
+type VerifiedFile = { data: Hex; validUntil: bigint | undefined; deferred: boolean };
+
+/** The verified response a lookup is answered with: a record file's `data`, or `0x` when not set. */
+export type LookupAnswer = { data: Hex; source: string; cached: boolean };
+
+/**
+ * Answers one `resolveOffchain` lookup: finds the record file with the core library's path rules,
+ * reads it from the sources, verifies it with the same rules as the contract, and caches it.
+ * Throws `GatewayHttpError` 422 when every copy found fails verification and 502 when no source answers.
+ */
+export async function answerResolveOffchain(
+  call: ResolveOffchainCall,
+  options: ResolveOffchainOptions,
+): Promise<LookupAnswer> {
+  const name = dnsDecodeName(call.dnsName);
+  const { request } = decodeRecordCall(call.data);
+  const target = parseRecordhash(call.recordhash);
+  const now = (options.now ?? (() => BigInt(Math.floor(Date.now() / 1000))))();
+  const verifiedFor = {
+    owner: call.owner,
+    epoch: call.epoch.toString(),
+    chainId: call.chainId.toString(),
+  };
+
+  // An ABI bitmask may be answered by any of its content types' files, lowest first.
+  for (const recordType of buildRecordTypeCandidates(request)) {
+    const fileRequest: RecordRequest =
+      request.type === "abi" ? parseRecordType(recordType) : request;
+    const path = buildRecordFilePath(name, fileRequest);
+    const key = buildCacheKey(call.recordhash, path);
+
+    const cached = await options.cache.get(key);
+    if (cached && isUsable(cached, verifiedFor, now)) {
+      if (cached.data !== null) return { data: cached.data, source: "cache", cached: true };
+      continue;
+    }
+
+    const outcome = await readFromSources<VerifiedFile>(
+      options.sources,
+      { target, path },
+      async (body) => {
+        let data: Hex;
+        try {
+          data = parseRecordFile(new TextDecoder().decode(body)).data;
+        } catch (error) {
+          return { ok: false, reason: (error as Error).message };
+        }
+        const verification = await verifyRecord(data, {
+          name,
+          request: fileRequest,
+          chainId: call.chainId,
+          owner: call.owner,
+          epoch: call.epoch,
+          now,
+          isApprovedOnChain: options.isApprovedOnChain
+            ? (signer) =>
+                (options.isApprovedOnChain as NonNullable<typeof options.isApprovedOnChain>)(
+                  call.owner,
+                  signer,
+                )
+            : undefined,
+        });
+        if (verification.valid)
+          return {
+            ok: true,
+            value: { data, validUntil: verification.validUntil, deferred: false },
+          };
+        if (verification.reason === "unapprovedSigner" && !options.isApprovedOnChain)
+          return { ok: true, value: { data, validUntil: undefined, deferred: true } };
+        return { ok: false, reason: verification.reason };
+      },
+      options.budget,
+    );
+
+    switch (outcome.status) {
+      case "valid": {
+        const { data, validUntil, deferred } = outcome.value;
+        // A record whose on-chain approval could not be checked is served but never cached.
+        if (!deferred) {
+          const ttl = cacheTtl(options.cacheTtlSeconds, validUntil, now);
+          if (ttl > 0)
+            await options.cache.put(
+              key,
+              { data, verifiedFor, validUntil: validUntil?.toString() },
+              ttl,
+            );
+        }
+        return { data, source: outcome.source, cached: false };
+      }
+      case "missing":
+        await options.cache.put(key, { data: null, verifiedFor }, options.missingTtlSeconds);
+        continue;
+      case "rejected":
+        throw new GatewayHttpError(
+          422,
+          `record ${path} rejected: ${outcome.rejections.map((r) => `${r.reason} from ${r.source}`).join("; ")}`,
+        );
+      case "unavailable":
+        throw new GatewayHttpError(
+          502,
+          `no source answered for ${path}: ${outcome.errors.map((e) => `${e.source}: ${e.reason}`).join("; ")}`,
+        );
+    }
+  }
+  return { data: "0x", source: "none", cached: false };
+}
+
+/** A cache entry is served only under the context it was verified for, and before it expires. */
+function isUsable(
+  cached: CachedRecord,
+  verifiedFor: CachedRecord["verifiedFor"],
+  now: bigint,
+): boolean {
+  const same =
+    cached.verifiedFor.owner === verifiedFor.owner &&
+    cached.verifiedFor.epoch === verifiedFor.epoch &&
+    cached.verifiedFor.chainId === verifiedFor.chainId;
+  return same && (cached.validUntil === undefined || BigInt(cached.validUntil) >= now);
+}
+
+/** Cache lifetime of a verified record: the configured TTL, cut short by the record's validUntil. */
+function cacheTtl(ttlSeconds: number, validUntil: bigint | undefined, now: bigint): number {
+  if (validUntil === undefined) return ttlSeconds;
+  const remaining = validUntil - now;
+  return remaining <= 0n ? 0 : Math.min(ttlSeconds, Number(remaining));
+}

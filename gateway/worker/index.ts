@@ -1,0 +1,47 @@
+// Cloudflare Workers entry of the ensgate gateway: the same app as on Node, with HTTP gateway
+// sources only (no Kubo or embedded store at the edge) and the Workers Cache API as cache.
+
+import { createGateway } from "../app.ts";
+import { createWorkersCache, type WorkersCacheStorage } from "../cache/workersCache.ts";
+import { errorResponse } from "../ccipReadRouter.ts";
+import { type GatewayConfig, GatewayConfigError, parseGatewayConfig } from "../config.ts";
+import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
+
+type Gateway = ReturnType<typeof createGateway>;
+let gateway: Gateway | undefined;
+
+/** Builds the gateway once per isolate from the Worker's environment variables. */
+function buildWorkerGateway(env: Record<string, string | undefined>): Gateway {
+  const config: GatewayConfig = parseGatewayConfig(env);
+  const sources = config.sources.map((spec) => {
+    if (spec.kind !== "http")
+      throw new GatewayConfigError(
+        "ENSGATE_SOURCES",
+        `${spec.kind}: sources need Node; use http: or subdomain: on Workers`,
+      );
+    return createHttpGatewaySource({ url: spec.url, style: spec.style });
+  });
+  return createGateway({
+    sources,
+    cache: createWorkersCache(
+      (globalThis.caches as unknown as { default: WorkersCacheStorage }).default,
+    ),
+    budget: config.budget,
+    cacheTtlSeconds: config.cacheTtlSeconds,
+    missingTtlSeconds: config.missingTtlSeconds,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+}
+
+export default {
+  async fetch(request: Request, env: Record<string, string | undefined>): Promise<Response> {
+    try {
+      gateway ??= buildWorkerGateway(env);
+    } catch (error) {
+      // A configuration error is the operator's, not the client's: 500 with the reason.
+      const response = errorResponse(error);
+      return Response.json(await response.json(), { status: 500 });
+    }
+    return gateway.fetch(request);
+  },
+};
