@@ -16,6 +16,8 @@ export default defineConfig({
     path: require.resolve("solc/soljson.js"),
     settings: {
       optimizer: { enabled: true, runs: 10_000 },
+      // The IR pipeline cuts the resolver callback's gas by ~25% (see docs/resolver.md).
+      viaIR: true,
       evmVersion: "cancun",
     },
   },

@@ -1,10 +1,25 @@
 import { cors, Router } from "itty-router";
+import { type Hex, isAddress } from "viem";
 import { decodeResolveOffchainCall, RESOLVE_OFFCHAIN_SIGNATURE } from "../lib/index.ts";
 import { createCcipReadRouter, errorResponse } from "./ccipReadRouter.ts";
-import { answerResolveOffchain, type ResolveOffchainOptions } from "./resolveOffchain.ts";
+import {
+  answerResolveOffchainCached,
+  buildLookupCacheKey,
+  type ResolveOffchainOptions,
+} from "./resolveOffchain.ts";
 
 /** Options of the gateway app: the resolution options plus the request size limit. */
-export type GatewayOptions = ResolveOffchainOptions & { maxBodyBytes?: number | undefined };
+export type GatewayOptions = ResolveOffchainOptions & {
+  maxBodyBytes?: number | undefined;
+  /** The Response class of cached answers (Node passes srvx's `FastResponse`; default: the global). */
+  Response?: (new (body: string, init: ResponseInit) => Response) | undefined;
+};
+
+/** Headers of a cached answer (what `corsify` adds on the routed path). */
+const CACHED_ANSWER_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "access-control-allow-origin": "*",
+};
 
 /**
  * The ensgate gateway as a fetch handler, the same on Node and Cloudflare Workers:
@@ -15,8 +30,8 @@ export function createGateway(options: GatewayOptions) {
   const ccip = createCcipReadRouter({ maxBodyBytes: options.maxBodyBytes });
   ccip.add({
     type: RESOLVE_OFFCHAIN_SIGNATURE,
-    handle: async (_args, { data }) =>
-      (await answerResolveOffchain(decodeResolveOffchainCall(data), options)).data,
+    handle: (_args, { data }) =>
+      answerResolveOffchainCached(data, () => decodeResolveOffchainCall(data), options),
   });
 
   const { preflight, corsify } = cors({ allowMethods: ["GET", "POST", "OPTIONS"] });
@@ -34,5 +49,29 @@ export function createGateway(options: GatewayOptions) {
   });
   router.all("*", (request) => ccip.fetch(request));
 
-  return { fetch: (request: Request) => router.fetch(request) as Promise<Response> };
+  /**
+   * Cache hits skip routing and ABI decoding: a GET whose calldata was answered before is
+   * served straight from the lookup cache (it was verified when it was cached).
+   */
+  const ResponseClass = options.Response ?? Response;
+  const answerFromCache = async (request: Request): Promise<Response | undefined> => {
+    if (request.method !== "GET") return undefined;
+    const path = request.url.slice(request.url.indexOf("/", request.url.indexOf("//") + 2));
+    const [, sender, rawData, extra] = path.split("/");
+    if (extra !== undefined || !sender || !rawData || !isAddress(sender, { strict: false }))
+      return undefined;
+    const data = (rawData.endsWith(".json") ? rawData.slice(0, -5) : rawData) as Hex;
+    const key = buildLookupCacheKey(data);
+    const hit = options.cache.peek ? options.cache.peek(key) : await options.cache.get(key);
+    if (!hit || hit.data === null) return undefined;
+    if (hit.validUntil !== undefined && Number(hit.validUntil) < Date.now() / 1000)
+      return undefined;
+    // Built by hand: `Response.json` costs more than everything else on this path.
+    return new ResponseClass(`{"data":"${hit.data}"}`, { headers: CACHED_ANSWER_HEADERS });
+  };
+
+  return {
+    fetch: async (request: Request): Promise<Response> =>
+      (await answerFromCache(request)) ?? ((await router.fetch(request)) as Response),
+  };
 }

@@ -117,6 +117,9 @@ export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
 
   router.get("/:sender/:data", handleRequest);
   router.post("/", handleRequest);
+  router.all("*", () =>
+    json({ message: "not found: use GET /:sender/:data or POST / (EIP-3668)" }, { status: 404 }),
+  );
   return { add, call, fetch: router.fetch, router };
 }
 
@@ -134,6 +137,8 @@ function toErrorResponse(error: unknown): CcipReadResponse {
   if (error instanceof GatewayHttpError)
     return { status: error.status, body: { message: error.shortMessage } };
   if (error instanceof EnsgateError) return { status: 400, body: { message: error.shortMessage } };
+  // A real internal failure: log it for the operator, never leak its details to the client.
+  console.error("ensgate gateway: internal error", error);
   return { status: 500, body: { message: "internal error" } };
 }
 

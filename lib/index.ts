@@ -76,6 +76,7 @@ export {
   signApproval,
   signRecord,
 } from "./recordFile/signRecord.ts";
+export { type SignRecordTreeParameters, signRecordTree } from "./recordFile/signRecordTree.ts";
 export {
   assertRecordValid,
   type RecordRejection,

@@ -1,3 +1,4 @@
+import { FastResponse } from "srvx/node";
 import { createGateway } from "../app.ts";
 import { createMemoryCache } from "../cache/memoryCache.ts";
 import type { GatewayConfig, SourceSpec } from "../config.ts";
@@ -20,6 +21,8 @@ export function buildNodeGateway(config: GatewayConfig, factories: NodeSourceFac
     cacheTtlSeconds: config.cacheTtlSeconds,
     missingTtlSeconds: config.missingTtlSeconds,
     maxBodyBytes: config.maxBodyBytes,
+    // srvx writes its own Response subclass to the socket without going through a web stream.
+    Response: FastResponse,
   });
 }
 

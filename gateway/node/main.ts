@@ -2,8 +2,8 @@
 // Node entry of the ensgate gateway: `node gateway/node/main.ts [--port N] [--host H]`.
 // Configuration comes from environment variables (see --help and docs/gateway.md).
 import { parseArgs } from "node:util";
-import { GATEWAY_ENVIRONMENT, parseGatewayConfig } from "../config.ts";
-import { buildNodeGateway } from "./buildNodeGateway.ts";
+import { GATEWAY_ENVIRONMENT, type GatewayConfig, parseGatewayConfig } from "../config.ts";
+import { buildNodeGateway, type NodeSourceFactories } from "./buildNodeGateway.ts";
 import { serveFetchHandler } from "./serveGateway.ts";
 
 const HELP = `ensgate-gateway: the ensgate CCIP-Read gateway on Node
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port: "${values.port}" is not a port`);
   const config = parseGatewayConfig(process.env);
-  const gateway = buildNodeGateway(config, await loadEmbeddedFactory());
+  const gateway = buildNodeGateway(config, await loadEmbeddedFactory(config));
   const server = await serveFetchHandler(gateway.fetch, {
     port,
     hostname: values.host ?? process.env.HOST ?? "127.0.0.1",
@@ -53,8 +53,13 @@ async function main(): Promise<void> {
 }
 
 /** The embedded IPFS store is loaded only when configured (it pulls in Helia). */
-async function loadEmbeddedFactory() {
-  return {};
+async function loadEmbeddedFactory(config: GatewayConfig): Promise<NodeSourceFactories> {
+  const spec = config.sources.find((source) => source.kind === "embedded");
+  if (spec?.kind !== "embedded") return {};
+  const { createEmbeddedIpfs } = await import("../../ipfs/index.ts");
+  const { createEmbeddedSource } = await import("../sources/embeddedSource.ts");
+  const ipfs = await createEmbeddedIpfs({ directory: spec.directory });
+  return { embedded: (directory) => createEmbeddedSource(ipfs, directory) };
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,370 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { type IPNS, IPNSEntry, ipns } from "@helia/ipns";
+import { type UnixFS, unixfs } from "@helia/unixfs";
+import { privateKeyToProtobuf } from "@libp2p/crypto/keys";
+import { FsBlockstore } from "blockstore-fs";
+import { FsDatastore } from "datastore-fs";
+import { createHeliaLight, type Helia, type Keychain, type PrivateKey } from "helia";
+import type { CID } from "multiformats/cid";
+import type { Hex } from "viem";
+import { ipnsPrivateKeyFromSeed } from "../lib/index.ts";
+import { formatIpnsName, parseContentRoot, parseIpnsName, splitIpfsPath } from "./contentRoot.ts";
+import {
+  IpfsBlockNotFoundError,
+  IpfsNotAFileError,
+  IpfsReadError,
+  IpfsWriteError,
+  IpnsNotFoundError,
+  IpnsPublishError,
+} from "./errors.ts";
+
+/** File contents keyed by relative path inside the tree (`.well-known/eth/alice/text/avatar.json`). */
+export type DirectoryFiles = Record<string, Uint8Array | string>;
+
+/** Changes to a tree keyed by relative path: new contents, or `null` to delete the file. */
+export type DirectoryChanges = Record<string, Uint8Array | string | null>;
+
+/** Options of an IPNS publish. */
+export type PublishNameOptions = {
+  /** How long the signed record stays valid (its EOL); default 48 hours, as Kubo. */
+  lifetimeMs?: number;
+  /** How long resolvers may cache the record; default 5 minutes. */
+  ttlMs?: number;
+};
+
+/** The read side of an IPFS node: what the path gateway and the gateway's sources need. */
+export type IpfsReader = {
+  /** The CID an IPNS name points to. */
+  resolveName(name: string): Promise<CID>;
+  /** The bytes of the file at `path` under a CID or IPNS name; `undefined` when there is none. */
+  readFile(cidOrName: string | CID, path: string): Promise<Uint8Array | undefined>;
+  /** The CID of the file or directory at `path` under a CID or IPNS name; `undefined` when none. */
+  resolvePath(cidOrName: string | CID, path: string): Promise<CID | undefined>;
+  /** The raw bytes of one block; `undefined` when this node does not hold it. */
+  getBlock(cid: string | CID): Promise<Uint8Array | undefined>;
+  /** The signed, protobuf-encoded IPNS record of a name; `undefined` when there is none. */
+  getIpnsRecord(name: string): Promise<Uint8Array | undefined>;
+};
+
+/** An in-process IPFS node (Helia, no networking) persisting blocks and IPNS records on disk. */
+export type EmbeddedIpfs = IpfsReader & {
+  /** The directory holding `blocks/` and `datastore/`. */
+  readonly directory: string;
+  /** Adds a UnixFS directory of the given files (CIDv1, raw leaves); returns the root CID. */
+  addDirectory(files: DirectoryFiles): Promise<CID>;
+  /** Writes or deletes files in an existing tree, reusing every unchanged block; returns the new root. */
+  updateDirectory(root: string | CID, changes: DirectoryChanges): Promise<CID>;
+  /** Publishes `/ipfs/<cid>` under the IPNS key of `seedHex`; returns the `k51…` name. */
+  publishName(seedHex: Hex, cid: string | CID, options?: PublishNameOptions): Promise<string>;
+  /** Stops the node and closes its stores. */
+  stop(): Promise<void>;
+};
+
+/** Options of `createEmbeddedIpfs`. */
+export type EmbeddedIpfsOptions = {
+  /** Filesystem directory for the block and data stores (created if missing). */
+  directory: string;
+};
+
+const textEncoder = new TextEncoder();
+
+function toBytes(content: Uint8Array | string): Uint8Array {
+  return typeof content === "string" ? textEncoder.encode(content) : content;
+}
+
+function concatChunks(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** Errors of Helia/UnixFS that mean "nothing at that path". */
+const NOT_FOUND_ERRORS = new Set(["NotFoundError", "DoesNotExistError"]);
+
+/**
+ * A keychain that hands the IPNS publisher in-memory signing keys and delegates everything else to
+ * Helia's datastore keychain, so that private keys are never written to disk.
+ */
+function signingKeychain(base: Keychain, keys: Map<string, PrivateKey>): Keychain {
+  return {
+    generateKey: (name, options) => base.generateKey(name, options),
+    importKey: (name, key, options) => base.importKey(name, key, options),
+    exportKey: async (name, options) => keys.get(name) ?? base.exportKey(name, options),
+    removeKey: (name, options) => base.removeKey(name, options),
+    renameKey: (oldName, newName, options) => base.renameKey(oldName, newName, options),
+    listKeys: (options) => base.listKeys(options),
+    rotateKeychainPass: (password, options) => base.rotateKeychainPass(password, options),
+    loadPublicKeyFromProtobuf: (buf, options) => base.loadPublicKeyFromProtobuf(buf, options),
+  };
+}
+
+class EmbeddedIpfsNode implements EmbeddedIpfs {
+  readonly directory: string;
+  readonly #helia: Helia;
+  readonly #fs: UnixFS;
+  readonly #ipns: IPNS;
+  readonly #signingKeys: Map<string, PrivateKey>;
+  readonly #stores: { close(): Promise<void> }[];
+  #emptyDirectory: CID | undefined;
+
+  constructor(directory: string, helia: Helia, stores: { close(): Promise<void> }[]) {
+    this.directory = directory;
+    this.#helia = helia;
+    this.#stores = stores;
+    this.#fs = unixfs(helia);
+    this.#signingKeys = new Map();
+    // Created after helia.start(): the republisher (a timer, and a key-holding background
+    // writer) never starts; publishing is explicit.
+    this.#ipns = ipns({
+      datastore: helia.datastore,
+      routing: helia.routing,
+      logger: helia.logger,
+      events: helia.events,
+      keychain: signingKeychain(helia.keychain, this.#signingKeys),
+    });
+  }
+
+  async addDirectory(files: DirectoryFiles): Promise<CID> {
+    const entries = Object.entries(files).map(([path, content]) => ({
+      path: splitIpfsPath(path).join("/"),
+      content: toBytes(content),
+    }));
+    if (entries.length === 0) return this.#getEmptyDirectory();
+    try {
+      let root: CID | undefined;
+      for await (const entry of this.#fs.addAll(entries, { wrapWithDirectory: true })) {
+        if (entry.path === "") root = entry.cid;
+      }
+      if (root === undefined) throw new Error("the importer yielded no root directory");
+      return root;
+    } catch (error) {
+      throw new IpfsWriteError(`a directory of ${entries.length} files`, error);
+    }
+  }
+
+  async updateDirectory(root: string | CID, changes: DirectoryChanges): Promise<CID> {
+    let current = this.#toCid(root);
+    for (const [path, content] of Object.entries(changes)) {
+      const segments = splitIpfsPath(path);
+      if (segments.length === 0) throw new IpfsWriteError(`"${path}" (not a file path)`);
+      try {
+        const file = content === null ? null : await this.#fs.addBytes(toBytes(content));
+        current =
+          (await this.#setPath(current, segments, file)) ?? (await this.#getEmptyDirectory());
+      } catch (error) {
+        if (error instanceof IpfsWriteError) throw error;
+        throw new IpfsWriteError(`"${path}"`, error);
+      }
+    }
+    return current;
+  }
+
+  /**
+   * Sets (or with `null` removes) the link at `segments` under `directory`, creating missing
+   * directories and pruning emptied ones; returns the new directory, `undefined` when now empty.
+   */
+  async #setPath(directory: CID, segments: string[], file: CID | null): Promise<CID | undefined> {
+    const [head, ...rest] = segments as [string, ...string[]];
+    const child = await this.#child(directory, head);
+    let next: CID | undefined; // the new child; undefined removes the link
+    if (rest.length === 0) {
+      if (child?.type === "directory") throw new IpfsWriteError(`"${head}" (it is a directory)`);
+      next = file ?? undefined;
+    } else {
+      if (child !== undefined && child.type !== "directory") {
+        throw new IpfsWriteError(`a path under "${head}" (it is a file)`);
+      }
+      if (child === undefined && file === null) return directory;
+      next = await this.#setPath(child?.cid ?? (await this.#getEmptyDirectory()), rest, file);
+    }
+    if (next === undefined) {
+      if (child === undefined) return directory;
+      const pruned = await this.#fs.rm(directory, head, { offline: true });
+      return (await this.#isEmpty(pruned)) ? undefined : pruned;
+    }
+    return this.#fs.cp(next, directory, head, { force: true, offline: true });
+  }
+
+  async #isEmpty(directory: CID): Promise<boolean> {
+    for await (const _entry of this.#fs.ls(directory, { offline: true, length: 1 })) return false;
+    return true;
+  }
+
+  async #child(directory: CID, name: string): Promise<{ cid: CID; type: string } | undefined> {
+    try {
+      const stats = await this.#fs.stat(directory, { path: name, offline: true });
+      return { cid: stats.cid, type: stats.type };
+    } catch (error) {
+      if (NOT_FOUND_ERRORS.has(errorName(error) ?? "")) return undefined;
+      throw error;
+    }
+  }
+
+  async #getEmptyDirectory(): Promise<CID> {
+    this.#emptyDirectory ??= await this.#fs.addDirectory();
+    return this.#emptyDirectory;
+  }
+
+  async publishName(
+    seedHex: Hex,
+    cid: string | CID,
+    options: PublishNameOptions = {},
+  ): Promise<string> {
+    const value = this.#toCid(cid);
+    const libp2pKey = await ipnsPrivateKeyFromSeed(seedHex);
+    const crypto = await this.#helia.getCrypto("Ed25519");
+    const key = await crypto.privateKeyFromProtobuf(privateKeyToProtobuf(libp2pKey));
+    const name = formatIpnsName(key.publicKey.toCID() as unknown as CID);
+    const keyName = `ensgate-ipns-${name}`;
+    this.#signingKeys.set(keyName, key);
+    try {
+      const result = await this.#ipns.publish(keyName, value, {
+        offline: true,
+        lifetime: options.lifetimeMs,
+        ttl: options.ttlMs,
+      });
+      return formatIpnsName(result.publicKey.toCID() as unknown as CID);
+    } catch (error) {
+      throw new IpnsPublishError(`cannot publish ${value} under ${name}`, error);
+    } finally {
+      this.#signingKeys.delete(keyName);
+    }
+  }
+
+  async resolveName(name: string): Promise<CID> {
+    const value = await this.#resolveValue(name);
+    const root = /^\/ipfs\/([^/]+)\/?$/.exec(value);
+    if (!root) throw new IpfsReadError(`the IPNS value "${value}" of ${name} (not an /ipfs/<cid>)`);
+    const content = parseContentRoot(`/ipfs/${root[1]}`);
+    if (content.kind !== "ipfs") throw new IpfsReadError(`the IPNS value of ${name}`);
+    return content.cid;
+  }
+
+  /** The final `/ipfs/…` value of a name, following `/ipns/` chains, offline. */
+  async #resolveValue(name: string): Promise<string> {
+    const key = parseIpnsName(name);
+    let value: string | undefined;
+    try {
+      for await (const hop of this.#ipns.resolve(key, { offline: true })) value = hop.value;
+    } catch (error) {
+      throw new IpnsNotFoundError(name, error);
+    }
+    if (value === undefined) throw new IpnsNotFoundError(name);
+    return value;
+  }
+
+  async getIpnsRecord(name: string): Promise<Uint8Array | undefined> {
+    const key = parseIpnsName(name);
+    try {
+      for await (const hop of this.#ipns.resolve(key, { offline: true })) {
+        return IPNSEntry.encode(hop.record);
+      }
+    } catch (error) {
+      if (errorName(error) === "RecordNotFoundError") return undefined;
+      throw new IpfsReadError(`the IPNS record of ${name}`, error);
+    }
+    return undefined;
+  }
+
+  async resolvePath(cidOrName: string | CID, path: string): Promise<CID | undefined> {
+    const { root, segments, where } = await this.#locate(cidOrName, path);
+    if (segments.length === 0) return root;
+    try {
+      return (await this.#fs.stat(root, { path: segments.join("/"), offline: true })).cid;
+    } catch (error) {
+      return this.#readError(error, where);
+    }
+  }
+
+  /** The root CID (IPNS resolved), the path segments and a `/ipfs|ipns/<root>/<path>` label. */
+  async #locate(
+    cidOrName: string | CID,
+    path: string,
+  ): Promise<{ root: CID; segments: string[]; where: string }> {
+    const content = parseContentRoot(cidOrName);
+    const segments = splitIpfsPath(path);
+    if (content.kind === "ipfs") {
+      return {
+        root: content.cid,
+        segments,
+        where: ["", "ipfs", content.cid, ...segments].join("/"),
+      };
+    }
+    const name = formatIpnsName(content.name);
+    return {
+      root: await this.resolveName(name),
+      segments,
+      where: ["", "ipns", name, ...segments].join("/"),
+    };
+  }
+
+  /** Maps a UnixFS read failure: `undefined` for "not found", else a typed error. */
+  #readError(error: unknown, where: string): undefined | never {
+    const name = errorName(error);
+    if (name !== undefined && NOT_FOUND_ERRORS.has(name)) return undefined;
+    if (name === "NotAFileError") throw new IpfsNotAFileError(where);
+    if (name === "BlockNotFoundWhileOfflineError") throw new IpfsBlockNotFoundError(where, error);
+    throw new IpfsReadError(where, error);
+  }
+
+  async readFile(cidOrName: string | CID, path: string): Promise<Uint8Array | undefined> {
+    const { root, segments, where } = await this.#locate(cidOrName, path);
+    try {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of this.#fs.cat(root, { path: segments.join("/"), offline: true })) {
+        chunks.push(chunk);
+      }
+      return concatChunks(chunks);
+    } catch (error) {
+      return this.#readError(error, where);
+    }
+  }
+
+  async getBlock(cid: string | CID): Promise<Uint8Array | undefined> {
+    const key = this.#toCid(cid);
+    try {
+      if (!(await this.#helia.blockstore.has(key))) return undefined;
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of this.#helia.blockstore.get(key, { offline: true }))
+        chunks.push(chunk);
+      return concatChunks(chunks);
+    } catch (error) {
+      throw new IpfsReadError(`block ${key}`, error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.#helia.stop();
+    for (const store of this.#stores) await store.close();
+  }
+
+  #toCid(input: string | CID): CID {
+    const content = parseContentRoot(input);
+    if (content.kind !== "ipfs") throw new IpfsReadError(`${input} (an IPNS name, expected a CID)`);
+    return content.cid;
+  }
+}
+
+/** Opens (creating if needed) an offline Helia node whose stores live under `directory`. */
+export async function createEmbeddedIpfs(options: EmbeddedIpfsOptions): Promise<EmbeddedIpfs> {
+  const blocks = join(options.directory, "blocks");
+  const data = join(options.directory, "datastore");
+  await mkdir(options.directory, { recursive: true });
+  const blockstore = new FsBlockstore(blocks);
+  const datastore = new FsDatastore(data);
+  await blockstore.open();
+  await datastore.open();
+  const helia = createHeliaLight({ blockstore, datastore });
+  await helia.start();
+  return new EmbeddedIpfsNode(options.directory, helia, [blockstore, datastore]);
+}

@@ -1,0 +1,317 @@
+import { privateKeyToProtobuf } from "@libp2p/crypto/keys";
+import { create, type KuboRPCClient } from "kubo-rpc-client";
+import type { CID } from "multiformats/cid";
+import type { Hex } from "viem";
+import { deriveIpnsName, ipnsPrivateKeyFromSeed } from "../lib/index.ts";
+import {
+  formatIpnsName,
+  parseCid,
+  parseContentRoot,
+  parseIpnsName,
+  splitIpfsPath,
+} from "./contentRoot.ts";
+import type { DirectoryChanges, DirectoryFiles, PublishNameOptions } from "./embeddedIpfs.ts";
+import { KuboRpcError } from "./errors.ts";
+
+/** Options of `createKuboIpfs`. */
+export type KuboIpfsOptions = {
+  /** The RPC endpoint, e.g. `http://127.0.0.1:5001` (the `/api/v0` prefix is added). */
+  url: string | URL;
+  /** Per-request timeout; default 60 s. */
+  timeoutMs?: number;
+};
+
+/** Options of a Kubo IPNS publish. */
+export type KuboPublishOptions = PublishNameOptions & {
+  /** Name of the key in Kubo's keystore; default `ensgate-<k51 name>`. */
+  keyName?: string;
+};
+
+/** Publishing and reading through a Kubo daemon's RPC API (`/api/v0`). */
+export type KuboIpfs = {
+  /** The underlying kubo-rpc-client. */
+  readonly client: KuboRPCClient;
+  /** Adds the files wrapped in one directory (CIDv1, raw leaves, pinned); returns the root CID. */
+  addDirectory(files: DirectoryFiles): Promise<CID>;
+  /** Writes or deletes files in an existing tree through MFS, sending only the changed bytes. */
+  updateDirectory(root: string | CID, changes: DirectoryChanges): Promise<CID>;
+  /** Imports the ed25519 IPNS key of `seedHex` into Kubo's keystore (no-op if already there). */
+  importKey(seedHex: Hex, keyName?: string): Promise<{ keyName: string; name: string }>;
+  /** Publishes `/ipfs/<cid>` under the key of `seedHex` (imported first); returns the `k51…` name. */
+  publishName(seedHex: Hex, cid: string | CID, options?: KuboPublishOptions): Promise<string>;
+  /** The CID an IPNS name points to (recursive). */
+  resolveName(name: string): Promise<CID>;
+  /** The bytes at `path` under a CID or IPNS name; `undefined` when Kubo reports no such link. */
+  readFile(cidOrName: string | CID, path: string): Promise<Uint8Array | undefined>;
+};
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const textEncoder = new TextEncoder();
+
+/** Kubo's error messages that mean "there is nothing at that path". */
+const NOT_FOUND_MESSAGES = [/no link named/i, /file does not exist/i];
+
+/** The `/api/v0` base URL of a Kubo endpoint. */
+function apiBase(url: string | URL): URL {
+  const base = new URL(url);
+  if (!base.pathname.endsWith("/api/v0"))
+    base.pathname = `${base.pathname.replace(/\/+$/, "")}/api/v0`;
+  return base;
+}
+
+function kuboError(call: string, error: unknown): KuboRpcError {
+  if (error instanceof KuboRpcError) return error;
+  const status = (error as { response?: { status?: number } })?.response?.status;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new KuboRpcError(call, reason, { status, cause: error });
+}
+
+function isNotFound(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : "";
+  return NOT_FOUND_MESSAGES.some((pattern) => pattern.test(message));
+}
+
+/** Formats milliseconds as a Go duration (`time.ParseDuration`), which Kubo expects. */
+export function toGoDuration(ms: number): string {
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new KuboRpcError("name/publish", `invalid duration ${ms} ms`);
+  return `${ms}ms`;
+}
+
+/**
+ * The entries of a Kubo `add` request: sorted so each directory's files are contiguous, with an
+ * explicit entry before each directory's content (Kubo's multipart reader walks them in order).
+ */
+export function toAddEntries(files: DirectoryFiles): { path: string; content?: Uint8Array }[] {
+  const sorted = Object.entries(files)
+    .map(([path, content]) => ({
+      segments: splitIpfsPath(path),
+      content: typeof content === "string" ? textEncoder.encode(content) : content,
+    }))
+    .sort((a, b) => compareSegments(a.segments, b.segments));
+  const entries: { path: string; content?: Uint8Array }[] = [];
+  const directories = new Set<string>();
+  for (const { segments, content } of sorted) {
+    for (let depth = 1; depth < segments.length; depth++) {
+      const directory = segments.slice(0, depth).join("/");
+      if (!directories.has(directory)) {
+        directories.add(directory);
+        entries.push({ path: directory });
+      }
+    }
+    entries.push({ path: segments.join("/"), content });
+  }
+  return entries;
+}
+
+function compareSegments(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** POSTs the libp2p protobuf private key as the multipart file field `key` (what Kubo expects). */
+async function postKeyImport(
+  base: URL,
+  keyName: string,
+  protobuf: Uint8Array,
+  timeoutMs: number,
+): Promise<{ Id: string; Name: string }> {
+  const url = new URL(`${base.href.replace(/\/+$/, "")}/key/import`);
+  url.searchParams.set("arg", keyName);
+  url.searchParams.set("format", "libp2p-protobuf-cleartext");
+  url.searchParams.set("ipns-base", "base36");
+  const form = new FormData();
+  form.append(
+    "key",
+    new Blob([protobuf as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }),
+    "key",
+  );
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      body: form,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new KuboRpcError("key/import", error instanceof Error ? error.message : String(error), {
+      cause: error,
+    });
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let message = text.trim();
+    try {
+      message = (JSON.parse(text) as { Message?: string }).Message ?? message;
+    } catch {}
+    throw new KuboRpcError("key/import", message || response.statusText, {
+      status: response.status,
+    });
+  }
+  return JSON.parse(text) as { Id: string; Name: string };
+}
+
+class KuboIpfsClient implements KuboIpfs {
+  readonly client: KuboRPCClient;
+  readonly #base: URL;
+  readonly #timeoutMs: number;
+
+  constructor(options: KuboIpfsOptions) {
+    this.#base = apiBase(options.url);
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.client = create({ url: this.#base, timeout: this.#timeoutMs });
+  }
+
+  async addDirectory(files: DirectoryFiles): Promise<CID> {
+    try {
+      let root: CID | undefined;
+      const entries = toAddEntries(files);
+      const options = {
+        wrapWithDirectory: true,
+        cidVersion: 1 as const,
+        rawLeaves: true,
+        pin: true,
+      };
+      for await (const entry of this.client.addAll(entries, options)) {
+        if (entry.path === "") root = entry.cid;
+      }
+      if (root === undefined) throw new KuboRpcError("add", "no wrapping directory in the answer");
+      return root;
+    } catch (error) {
+      throw kuboError("add", error);
+    }
+  }
+
+  async updateDirectory(root: string | CID, changes: DirectoryChanges): Promise<CID> {
+    const rootCid = this.#toCid(root);
+    const scratch = `/ensgate-update-${crypto.randomUUID()}`;
+    try {
+      await this.client.files.cp(`/ipfs/${rootCid}`, scratch);
+      for (const [path, content] of Object.entries(changes)) {
+        const target = `${scratch}/${splitIpfsPath(path).join("/")}`;
+        if (content === null) {
+          await this.client.files.rm(target).catch((error: unknown) => {
+            if (!isNotFound(error)) throw error;
+          });
+        } else {
+          const bytes = typeof content === "string" ? textEncoder.encode(content) : content;
+          await this.client.files.write(target, bytes, {
+            create: true,
+            parents: true,
+            truncate: true,
+            cidVersion: 1,
+            rawLeaves: true,
+          });
+        }
+      }
+      return (await this.client.files.stat(scratch)).cid;
+    } catch (error) {
+      throw kuboError("files (update)", error);
+    } finally {
+      await this.client.files.rm(scratch, { recursive: true }).catch(() => {});
+    }
+  }
+
+  async importKey(seedHex: Hex, keyName?: string): Promise<{ keyName: string; name: string }> {
+    const name = await deriveIpnsName(seedHex);
+    const wanted = keyName ?? `ensgate-${name}`;
+    let existing: { id: string; name: string }[];
+    try {
+      existing = await this.client.key.list();
+    } catch (error) {
+      throw kuboError("key/list", error);
+    }
+    const same = existing.find((key) => key.name === wanted);
+    if (same) {
+      if (formatIpnsName(parseIpnsName(same.id)) !== name) {
+        throw new KuboRpcError(
+          "key/import",
+          `Kubo already holds a different key named "${wanted}"`,
+        );
+      }
+      return { keyName: wanted, name };
+    }
+    const protobuf = privateKeyToProtobuf(await ipnsPrivateKeyFromSeed(seedHex));
+    const imported = await postKeyImport(this.#base, wanted, protobuf, this.#timeoutMs);
+    if (formatIpnsName(parseIpnsName(imported.Id)) !== name) {
+      throw new KuboRpcError("key/import", `Kubo derived ${imported.Id}, expected ${name}`);
+    }
+    return { keyName: wanted, name };
+  }
+
+  async publishName(
+    seedHex: Hex,
+    cid: string | CID,
+    options: KuboPublishOptions = {},
+  ): Promise<string> {
+    const value = this.#toCid(cid);
+    const { keyName, name } = await this.importKey(seedHex, options.keyName);
+    try {
+      const result = await this.client.name.publish(`/ipfs/${value}`, {
+        key: keyName,
+        resolve: false,
+        allowOffline: true,
+        ...(options.lifetimeMs !== undefined && { lifetime: toGoDuration(options.lifetimeMs) }),
+        ...(options.ttlMs !== undefined && { ttl: toGoDuration(options.ttlMs) }),
+        ...({ "ipns-base": "base36" } as Record<string, string>),
+      });
+      const published = formatIpnsName(parseIpnsName(result.name.replace(/^\/ipns\//, "")));
+      if (published !== name)
+        throw new KuboRpcError("name/publish", `published ${published}, expected ${name}`);
+      return name;
+    } catch (error) {
+      throw kuboError("name/publish", error);
+    }
+  }
+
+  async resolveName(name: string): Promise<CID> {
+    const key = formatIpnsName(parseIpnsName(name));
+    let last: string | undefined;
+    try {
+      for await (const path of this.client.name.resolve(key, { recursive: true })) last = path;
+    } catch (error) {
+      throw kuboError("name/resolve", error);
+    }
+    const match = /^\/ipfs\/([^/]+)\/?$/.exec(last ?? "");
+    if (!match) throw new KuboRpcError("name/resolve", `unexpected value "${last}" for ${key}`);
+    return parseCid(match[1] as string);
+  }
+
+  async readFile(cidOrName: string | CID, path: string): Promise<Uint8Array | undefined> {
+    const root = parseContentRoot(cidOrName);
+    const prefix =
+      root.kind === "ipfs" ? `/ipfs/${root.cid}` : `/ipns/${formatIpnsName(root.name)}`;
+    const segments = splitIpfsPath(path);
+    const target = [prefix, ...segments].join("/");
+    try {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of this.client.cat(target)) chunks.push(chunk);
+      const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
+      let offset = 0;
+      for (const chunk of chunks) {
+        out.set(chunk, offset);
+        offset += chunk.length;
+      }
+      return out;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw kuboError("cat", error);
+    }
+  }
+
+  #toCid(input: string | CID): CID {
+    const root = parseContentRoot(input);
+    if (root.kind !== "ipfs")
+      throw new KuboRpcError("add", `${input} is an IPNS name, expected a CID`);
+    return root.cid;
+  }
+}
+
+/** A client for a Kubo daemon's RPC API; nothing is sent until a method is called. */
+export function createKuboIpfs(options: KuboIpfsOptions): KuboIpfs {
+  return new KuboIpfsClient(options);
+}

@@ -1,0 +1,209 @@
+// Gateway benchmark: `npm run bench:gateway [-- --json]`.
+// Prints, from one run: cache-hit requests/s of the gateway and of a no-op handler on the same
+// server adapter (and their ratio), cold-lookup latency and requests made to the IPFS source per
+// record, and the gzip size of the Workers bundle.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { privateKeyToAccount } from "viem/accounts";
+import { serveFetchHandler } from "../gateway/node/serveGateway.ts";
+import { createEmbeddedIpfs, createPathGatewayHandler } from "../ipfs/index.ts";
+import {
+  buildIpnsKeygenMessage,
+  buildRecordhash,
+  deriveIpnsKeySeed,
+  dnsEncodeName,
+  encodeRecordCall,
+  encodeResolveOffchainCall,
+  formatCaip10,
+  namehash,
+  type RecordRequest,
+  signRecordTree,
+} from "../lib/index.ts";
+
+const JSON_OUTPUT = process.argv.includes("--json");
+const LOAD_SECONDS = 4;
+const ROUNDS = 3;
+const CONNECTIONS = 50;
+const COLD_RECORDS = 200;
+const TARGETS = { ratio: 0.6, sourceRequestsPerRecord: 2, workerBundleGzipBytes: 1024 * 1024 };
+const OWNER = privateKeyToAccount(
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+);
+const SENDER = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+const NAME = "bench.eth";
+const log = (line: string) => {
+  if (!JSON_OUTPUT) console.error(line);
+};
+
+/** Starts a Node script that prints "listening on <url>"; resolves with the child and the URL. */
+async function startServerProcess(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [script, "--port", "0"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1] as string);
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+/** Requests per second of GET `url` under `CONNECTIONS` keep-alive connections. */
+async function measureRps(url: string): Promise<number> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: LOAD_SECONDS });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return Math.round(result.requests.average);
+}
+
+/** The p-th percentile of sorted numbers. */
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+
+const dataDir = mkdtempSync(join(tmpdir(), "ensgate-bench-"));
+const children: ChildProcess[] = [];
+try {
+  // The IPFS source: the embedded Helia store behind its path gateway, counting requests.
+  log("publishing the benchmark records to the embedded IPFS store");
+  const ipfs = await createEmbeddedIpfs({ directory: join(dataDir, "ipfs") });
+  const records: [RecordRequest, string][] = Array.from(
+    { length: COLD_RECORDS + 1 },
+    (_, index) => [{ type: "text", key: `key${index}` }, `value number ${index}`],
+  );
+  const files = await signRecordTree({
+    name: NAME,
+    records,
+    signer: OWNER,
+    owner: OWNER.address,
+    chainId: 1,
+    freshness: { validUntil: 4_000_000_000n, epoch: 0n },
+  });
+  const caip10 = formatCaip10(1, OWNER.address);
+  const signature = await OWNER.signMessage({
+    message: buildIpnsKeygenMessage({ origin: NAME, chainId: 1, wallet: OWNER.address }),
+  });
+  const seed = deriveIpnsKeySeed({ username: NAME, caip10, signature });
+  const ipnsName = await ipfs.publishName(seed, await ipfs.addDirectory(files));
+  const recordhash = buildRecordhash({ protocol: "ipns", name: ipnsName });
+  let sourceRequests = 0;
+  const pathGatewayHandler = createPathGatewayHandler(ipfs);
+  const source = await serveFetchHandler((request) => {
+    sourceRequests++;
+    return pathGatewayHandler(request);
+  });
+  const lookupUrl = (gatewayUrl: string, key: string) =>
+    `${gatewayUrl}/${SENDER}/${encodeResolveOffchainCall({
+      dnsName: dnsEncodeName(NAME),
+      data: encodeRecordCall(namehash(NAME), { type: "text", key }),
+      recordhash,
+      owner: OWNER.address,
+      chainId: 1n,
+      epoch: 0n,
+    })}`;
+
+  const gateway = await startServerProcess("gateway/node/main.ts", {
+    ENSGATE_SOURCES: `http:${source.url}`,
+    ENSGATE_CACHE_TTL: "3600",
+  });
+  children.push(gateway.child);
+  const baseline = await startServerProcess("scripts/bench/noopServer.ts", {});
+  children.push(baseline.child);
+
+  // Cold lookups: every record once, one at a time.
+  log(`cold lookups of ${COLD_RECORDS} records`);
+  const latencies: number[] = [];
+  sourceRequests = 0;
+  for (let index = 1; index <= COLD_RECORDS; index++) {
+    const started = performance.now();
+    const response = await fetch(lookupUrl(gateway.url, `key${index}`));
+    if (response.status !== 200) throw new Error(`cold lookup ${index}: HTTP ${response.status}`);
+    await response.arrayBuffer();
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  const sourceRequestsPerRecord = sourceRequests / COLD_RECORDS;
+
+  // Cache hits: one record, already verified and cached, against the no-op baseline (alternated).
+  log(`cache-hit load: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${LOAD_SECONDS} s each`);
+  const hitUrl = lookupUrl(gateway.url, "key0");
+  await (await fetch(hitUrl)).arrayBuffer();
+  // Alternated rounds (gateway, baseline, gateway, ...): the machine's speed drifts, so each
+  // figure is the median of its rounds and the ratio the median of the per-round ratios. The
+  // baseline gets the same request bytes: the ratio measures the gateway's own work.
+  const hitRounds: number[] = [];
+  const baselineRounds: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    hitRounds.push(await measureRps(hitUrl));
+    baselineRounds.push(await measureRps(hitUrl.replace(gateway.url, baseline.url)));
+  }
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  const cacheHitRps = median(hitRounds);
+  const baselineRps = median(baselineRounds);
+  const roundRatio = median(
+    hitRounds.map((hits, index) => hits / (baselineRounds[index] as number)),
+  );
+
+  log("building the Workers bundle (wrangler deploy --dry-run)");
+  const outdir = join(dataDir, "worker");
+  execFileSync(
+    "npx",
+    [
+      "--no-install",
+      "wrangler",
+      "deploy",
+      "--dry-run",
+      "--outdir",
+      outdir,
+      "-c",
+      "gateway/worker/wrangler.toml",
+    ],
+    {
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+      stdio: "pipe",
+    },
+  );
+  const workerBundleGzipBytes = gzipSync(readFileSync(join(outdir, "index.js"))).length;
+
+  const figures = {
+    cacheHitRps,
+    baselineRps,
+    ratio: Number(roundRatio.toFixed(3)),
+    coldP50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    coldP99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    sourceRequestsPerRecord,
+    workerBundleGzipBytes,
+  };
+  if (JSON_OUTPUT) console.log(JSON.stringify(figures));
+  else {
+    console.log(`\n| figure | value | target |\n| --- | ---: | ---: |`);
+    console.log(`| cache-hit requests/s (gateway) | ${figures.cacheHitRps} | |`);
+    console.log(`| requests/s (no-op handler, same adapter) | ${figures.baselineRps} | |`);
+    console.log(`| ratio | ${figures.ratio} | >= ${TARGETS.ratio} |`);
+    console.log(`| cold lookup p50 (ms) | ${figures.coldP50Ms} | |`);
+    console.log(`| cold lookup p99 (ms) | ${figures.coldP99Ms} | |`);
+    console.log(
+      `| IPFS source requests per record | ${figures.sourceRequestsPerRecord} | <= ${TARGETS.sourceRequestsPerRecord} |`,
+    );
+    console.log(
+      `| Workers bundle, gzip (bytes) | ${figures.workerBundleGzipBytes} | <= ${TARGETS.workerBundleGzipBytes} |`,
+    );
+  }
+  await source.close();
+  await ipfs.stop();
+} finally {
+  for (const child of children) child.kill("SIGTERM");
+  rmSync(dataDir, { recursive: true, force: true });
+}
