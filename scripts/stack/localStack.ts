@@ -1,0 +1,150 @@
+// The local stack: a Hardhat chain served on 127.0.0.1 with the ENS fixtures and the ensgate
+// resolver, the embedded IPFS store behind an HTTP path gateway, and the ensgate gateway.
+// Used by the end-to-end tests and by `ensgate dev`. Every port is chosen free.
+import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { network } from "hardhat";
+import {
+  type Abi,
+  type Account,
+  type Address,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
+  http,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { createGateway } from "../../gateway/app.ts";
+import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
+import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
+import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
+import { createEmbeddedIpfs, type EmbeddedIpfs, startPathGateway } from "../../ipfs/index.ts";
+import {
+  deployBytecode,
+  deployEnsFixture,
+  type EnsFixture,
+  type EnsFixtureClients,
+} from "./ensFixtures.ts";
+
+/** Hardhat's default development mnemonic: its accounts are funded on the local chain only. */
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** Options of `startLocalStack`. */
+export type LocalStackOptions = {
+  /** Folder for the IPFS store (kept across restarts). */
+  dataDir: string;
+  /** Put the ensgate gateway in the resolver's URL list (default true); false = plain IPFS gateway only. */
+  withGatewayService?: boolean;
+  /** Log progress lines (the CLI shows them; tests stay quiet). */
+  log?: (line: string) => void;
+};
+
+/** A running local stack and how to reach each part. */
+export type LocalStack = {
+  rpcUrl: string;
+  chain: Chain;
+  /** Funded development accounts; `accounts[0]` deployed everything and owns the registry root. */
+  accounts: Account[];
+  publicClient: PublicClient<Transport, Chain>;
+  walletClient: (account: Account) => WalletClient<Transport, Chain, Account>;
+  ens: EnsFixture;
+  resolver: { address: Address; abi: Abi };
+  ipfs: EmbeddedIpfs;
+  ipfsGatewayUrl: string;
+  gatewayUrl: string;
+  stop: () => Promise<void>;
+};
+
+/** Starts every part of the local stack; `stop()` shuts them down in reverse order. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => {});
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => {});
+  };
+  try {
+    log("starting the chain (Hardhat, in-process)");
+    const server = await network.createServer("default", "127.0.0.1", 0);
+    const { port: chainPort } = await server.listen();
+    stoppers.push(() => server.close());
+    const rpcUrl = `http://127.0.0.1:${chainPort}`;
+    const chain = defineChain({
+      id: 31337,
+      name: "ensgate local",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [rpcUrl] } },
+    });
+    const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
+    const walletClient = (account: Account) =>
+      createWalletClient({ chain, account, transport: http(rpcUrl) });
+    const accounts = Array.from({ length: 10 }, (_, index) =>
+      mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }),
+    );
+    const deployer = accounts[0] as Account;
+
+    log("starting the embedded IPFS store and its path gateway");
+    await mkdir(options.dataDir, { recursive: true });
+    const ipfs = await createEmbeddedIpfs({ directory: join(options.dataDir, "ipfs") });
+    stoppers.push(() => ipfs.stop());
+    const pathGateway = await startPathGateway({ ipfs });
+    stoppers.push(() => pathGateway.close());
+
+    log("starting the ensgate gateway");
+    const gatewayApp = createGateway({
+      sources: [createEmbeddedSource(ipfs, options.dataDir)],
+      cache: createMemoryCache(),
+      budget: { strategy: "ordered", perSourceTimeoutMs: 5_000, totalBudgetMs: 10_000 },
+      cacheTtlSeconds: 5,
+      missingTtlSeconds: 2,
+    });
+    const gateway: RunningServer = await serveFetchHandler(gatewayApp.fetch);
+    stoppers.push(() => gateway.close());
+
+    log("deploying the ENS fixtures and the ensgate resolver");
+    const clients: EnsFixtureClients = { publicClient, walletClient: walletClient(deployer) };
+    const ens = await deployEnsFixture(clients);
+    const resolverArtifact = loadResolverArtifact();
+    const gatewayServices =
+      options.withGatewayService === false ? [] : [`${gateway.url}/{sender}/{data}`];
+    const resolverAddress = await deployBytecode(clients, resolverArtifact, [
+      ens.registry.address,
+      ens.nameWrapper.address,
+      deployer.address,
+      [pathGateway.url],
+      gatewayServices,
+    ]);
+
+    return {
+      rpcUrl,
+      chain,
+      accounts,
+      publicClient,
+      walletClient,
+      ens,
+      resolver: { address: resolverAddress, abi: resolverArtifact.abi },
+      ipfs,
+      ipfsGatewayUrl: pathGateway.url,
+      gatewayUrl: gateway.url,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The compiled `EnsgateResolver` (run `npx hardhat build` first; scripts/setup.sh does). */
+function loadResolverArtifact(): { abi: Abi; bytecode: Hex } {
+  const path = new URL(
+    "../../artifacts/contracts/EnsgateResolver.sol/EnsgateResolver.json",
+    import.meta.url,
+  );
+  const artifact = JSON.parse(readFileSync(path, "utf8")) as { abi: Abi; bytecode: Hex };
+  return { abi: artifact.abi, bytecode: artifact.bytecode };
+}
