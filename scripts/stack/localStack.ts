@@ -1,20 +1,18 @@
 // The local stack: a Hardhat chain served on 127.0.0.1 with the ENS fixtures and the ensgate
 // resolver, the embedded IPFS store behind an HTTP path gateway, and the ensgate gateway.
 // Used by the end-to-end tests and by `ensgate dev`. Every port is chosen free.
-import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { network } from "hardhat";
 import {
   type Abi,
   type Account,
-  type Address,
   type Chain,
   createPublicClient,
   createWalletClient,
   defineChain,
-  type Hex,
   http,
+  type LocalAccount,
   type PublicClient,
   type Transport,
   type WalletClient,
@@ -25,11 +23,14 @@ import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
 import { createEmbeddedIpfs, type EmbeddedIpfs, startPathGateway } from "../../ipfs/index.ts";
+import { type Deployment, deployEnsgate } from "./deployEnsgate.ts";
 import {
-  deployBytecode,
-  deployEnsFixture,
-  type EnsFixture,
   type EnsFixtureClients,
+  type EnsRegistry,
+  ensRegistryAbi,
+  loadResolverArtifact,
+  type UniversalResolver,
+  universalResolverAbi,
 } from "./ensFixtures.ts";
 
 /** Hardhat's default development mnemonic: its accounts are funded on the local chain only. */
@@ -41,6 +42,8 @@ export type LocalStackOptions = {
   dataDir: string;
   /** Put the ensgate gateway in the resolver's URL list (default true); false = plain IPFS gateway only. */
   withGatewayService?: boolean;
+  /** Fixed ports (default: free ones). */
+  ports?: { chain?: number; ipfsGateway?: number; gateway?: number };
   /** Log progress lines (the CLI shows them; tests stay quiet). */
   log?: (line: string) => void;
 };
@@ -49,12 +52,14 @@ export type LocalStackOptions = {
 export type LocalStack = {
   rpcUrl: string;
   chain: Chain;
-  /** Funded development accounts; `accounts[0]` deployed everything and owns the registry root. */
-  accounts: Account[];
+  /** Funded development accounts; `accounts[0]` deployed everything and owns the root and `eth`. */
+  accounts: LocalAccount[];
   publicClient: PublicClient<Transport, Chain>;
   walletClient: (account: Account) => WalletClient<Transport, Chain, Account>;
-  ens: EnsFixture;
-  resolver: { address: Address; abi: Abi };
+  /** Handles of the ENS fixtures. */
+  ens: { registry: EnsRegistry; universalResolver: UniversalResolver };
+  deployment: Deployment;
+  resolver: { address: Deployment["resolver"]; abi: Abi };
   ipfs: EmbeddedIpfs;
   ipfsGatewayUrl: string;
   gatewayUrl: string;
@@ -70,7 +75,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     log("starting the chain (Hardhat, in-process)");
-    const server = await network.createServer("default", "127.0.0.1", 0);
+    const server = await network.createServer("default", "127.0.0.1", options.ports?.chain ?? 0);
     const { port: chainPort } = await server.listen();
     stoppers.push(() => server.close());
     const rpcUrl = `http://127.0.0.1:${chainPort}`;
@@ -83,16 +88,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
     const walletClient = (account: Account) =>
       createWalletClient({ chain, account, transport: http(rpcUrl) });
-    const accounts = Array.from({ length: 10 }, (_, index) =>
+    const accounts: LocalAccount[] = Array.from({ length: 10 }, (_, index) =>
       mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }),
     );
-    const deployer = accounts[0] as Account;
+    const deployer = accounts[0] as LocalAccount;
 
     log("starting the embedded IPFS store and its path gateway");
     await mkdir(options.dataDir, { recursive: true });
     const ipfs = await createEmbeddedIpfs({ directory: join(options.dataDir, "ipfs") });
     stoppers.push(() => ipfs.stop());
-    const pathGateway = await startPathGateway({ ipfs });
+    const pathGateway = await startPathGateway({ ipfs, port: options.ports?.ipfsGateway ?? 0 });
     stoppers.push(() => pathGateway.close());
 
     log("starting the ensgate gateway");
@@ -100,25 +105,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sources: [createEmbeddedSource(ipfs, options.dataDir)],
       cache: createMemoryCache(),
       budget: { strategy: "ordered", perSourceTimeoutMs: 5_000, totalBudgetMs: 10_000 },
+      // Short TTLs: a developer republishes often and expects to see the change at once.
       cacheTtlSeconds: 5,
       missingTtlSeconds: 2,
     });
-    const gateway: RunningServer = await serveFetchHandler(gatewayApp.fetch);
+    const gateway: RunningServer = await serveFetchHandler(gatewayApp.fetch, {
+      port: options.ports?.gateway ?? 0,
+    });
     stoppers.push(() => gateway.close());
 
     log("deploying the ENS fixtures and the ensgate resolver");
     const clients: EnsFixtureClients = { publicClient, walletClient: walletClient(deployer) };
-    const ens = await deployEnsFixture(clients);
-    const resolverArtifact = loadResolverArtifact();
-    const gatewayServices =
-      options.withGatewayService === false ? [] : [`${gateway.url}/{sender}/{data}`];
-    const resolverAddress = await deployBytecode(clients, resolverArtifact, [
-      ens.registry.address,
-      ens.nameWrapper.address,
-      deployer.address,
-      [pathGateway.url],
-      gatewayServices,
-    ]);
+    const deployment = await deployEnsgate(clients, {
+      ipfsGateways: [pathGateway.url],
+      gatewayServices:
+        options.withGatewayService === false ? [] : [`${gateway.url}/{sender}/{data}`],
+    });
+    const fixtures = deployment.fixtures as NonNullable<Deployment["fixtures"]>;
 
     return {
       rpcUrl,
@@ -126,8 +129,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       accounts,
       publicClient,
       walletClient,
-      ens,
-      resolver: { address: resolverAddress, abi: resolverArtifact.abi },
+      ens: {
+        registry: { address: deployment.registry, abi: ensRegistryAbi, clients },
+        universalResolver: {
+          address: fixtures.universalResolver,
+          abi: universalResolverAbi,
+          clients,
+        },
+      },
+      deployment,
+      resolver: { address: deployment.resolver, abi: loadResolverArtifact().abi },
       ipfs,
       ipfsGatewayUrl: pathGateway.url,
       gatewayUrl: gateway.url,
@@ -137,14 +148,4 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
-}
-
-/** The compiled `EnsgateResolver` (run `npx hardhat build` first; scripts/setup.sh does). */
-function loadResolverArtifact(): { abi: Abi; bytecode: Hex } {
-  const path = new URL(
-    "../../artifacts/contracts/EnsgateResolver.sol/EnsgateResolver.json",
-    import.meta.url,
-  );
-  const artifact = JSON.parse(readFileSync(path, "utf8")) as { abi: Abi; bytecode: Hex };
-  return { abi: artifact.abi, bytecode: artifact.bytecode };
 }

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress, zeroAddress } from "viem";
 import { namehash } from "../../lib/index.ts";
-import { deployEnsgate, optionsFromEnv } from "../../scripts/deploy.ts";
+import { deployEnsgate, optionsFromEnv } from "../../scripts/stack/deployEnsgate.ts";
 import {
   ensRegistryAbi,
   nameWrapperStandInAbi,
@@ -28,14 +28,15 @@ describe("scripts/deploy.ts", () => {
     const connection = await network.create();
     const ipfs = ["https://ipfs.example"];
     const services = ["https://gw.example/{sender}/{data}.json"];
-    const deployment = await deployEnsgate(connection, {
-      ipfsGateways: ipfs,
-      gatewayServices: services,
-    });
     const { viem } = connection;
     const publicClient = await viem.getPublicClient();
     const [deployer] = await viem.getWalletClients();
-    assert.ok(deployer && deployment.fixtures);
+    assert.ok(deployer);
+    const deployment = await deployEnsgate(
+      { publicClient, walletClient: deployer },
+      { ipfsGateways: ipfs, gatewayServices: services },
+    );
+    assert.ok(deployment.fixtures);
     assert.equal(deployment.admin, getAddress(deployer.account.address));
     assert.equal(deployment.nameWrapper, deployment.fixtures.nameWrapperStandIn);
 
@@ -69,11 +70,17 @@ describe("scripts/deploy.ts", () => {
   it("uses a given registry and wrapper without deploying fixtures", async () => {
     const connection = await network.create();
     const registry = getAddress("0x00000000000c2e074ec69a0dfb2997ba6c7d2e1e");
-    const deployment = await deployEnsgate(connection, {
-      registry,
-      ipfsGateways: [],
-      gatewayServices: ["https://gw.example/{sender}/{data}"],
-    });
+    const [walletClient] = await connection.viem.getWalletClients();
+    assert.ok(walletClient);
+    const publicClient = await connection.viem.getPublicClient();
+    const deployment = await deployEnsgate(
+      { publicClient, walletClient },
+      {
+        registry,
+        ipfsGateways: [],
+        gatewayServices: ["https://gw.example/{sender}/{data}"],
+      },
+    );
     assert.equal(deployment.fixtures, undefined);
     assert.equal(deployment.nameWrapper, zeroAddress);
     const resolver = await connection.viem.getContractAt("EnsgateResolver", deployment.resolver);
