@@ -1,0 +1,209 @@
+// `ensgate dev`: the local stack on embedded defaults, with a demo name whose records cover every
+// record type, published the way an owner would. Stays up until Ctrl-C.
+import type { Address, Hex, LocalAccount } from "viem";
+import {
+  buildRecordhash,
+  dnsEncodeName,
+  encodeRecordCall,
+  encodeResolveOffchainCall,
+  hashDnsOwnerName,
+  namehash,
+  type RecordRequest,
+  signRecordTree,
+} from "../../../lib/index.ts";
+import { createApproval } from "../approvals.ts";
+import type { CommandContext } from "../context.ts";
+import { deriveStoredKeys } from "../deriveKeys.ts";
+import { saveKeys } from "../keyStore.ts";
+import { publishTree } from "../publisher.ts";
+import { treeDir, writeTreeFile } from "../recordsTree.ts";
+
+/** The demo name `ensgate dev` registers and publishes. */
+export const DEMO_NAME = "demo.eth";
+
+/** One record of every type (the values `ensgate dev` publishes for the demo name). */
+export function demoRecordSet(name: string, owner: string): [RecordRequest, string][] {
+  return [
+    [{ type: "text", key: "avatar" }, "https://ens.example/avatar.png"],
+    [
+      { type: "text", key: "description" },
+      "A name served by ensgate: records on IPNS, verified on-chain",
+    ],
+    [{ type: "addr" }, owner],
+    [{ type: "multicoinAddr", coinType: 0n }, "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"],
+    [{ type: "multicoinAddr", coinType: 2147483658n }, owner],
+    [{ type: "contenthash" }, "ipfs://bafybeibj6lixxzqtsb45ysdjnupvqkufgdvzqbnvmhw2kf7cfkesy7r7d4"],
+    [{ type: "pubkey" }, "0x0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"],
+    [{ type: "name" }, name],
+    [{ type: "interfaceImplementer", interfaceId: "0x01ffc9a7" }, owner],
+    [
+      { type: "abi", contentTypes: 1n },
+      '[{"type":"function","name":"ping","inputs":[],"outputs":[]}]',
+    ],
+    [{ type: "zonehash" }, "ipfs://bafybeibj6lixxzqtsb45ysdjnupvqkufgdvzqbnvmhw2kf7cfkesy7r7d4"],
+    [
+      { type: "dnsRecord", nameHash: hashDnsOwnerName(`www.${name}`), resource: 1 },
+      `www.${name}. 300 IN A 192.0.2.1`,
+    ],
+  ];
+}
+
+/** Starts the devnet and keeps it up until SIGINT/SIGTERM; `ready` is called once it serves. */
+export async function devCommand(
+  context: CommandContext,
+  options: { rpcPort?: string; gatewayPort?: string; ipfsPort?: string },
+): Promise<void> {
+  const { output, config } = context;
+  const port = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  // The local stack needs Hardhat's runtime (its config is found from the project root).
+  const { startLocalStack } = await import("../../stack/localStack.ts");
+  const stack = await startLocalStack({
+    dataDir: config.dataDir,
+    ports: {
+      chain: port(options.rpcPort),
+      gateway: port(options.gatewayPort),
+      ipfsGateway: port(options.ipfsPort),
+    },
+    log: (line) => output.step(line),
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping the local stack\n`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+
+  const owner = stack.accounts[1] as LocalAccount;
+  let recordhash: Hex = "0x";
+  try {
+    const chainId = stack.chain.id;
+    output.step(`registering ${DEMO_NAME} to ${owner.address}`);
+    const { registerName } = await import("../../stack/ensFixtures.ts");
+    await registerName(stack.ens.registry, DEMO_NAME, owner.address, {
+      resolver: stack.resolver.address,
+    });
+
+    output.step(`deriving the owner's keys and signing one record of every type`);
+    const keys = await deriveStoredKeys(owner, DEMO_NAME, chainId);
+    await saveKeys(config.dataDir, keys);
+    const approval = await createApproval(config.dataDir, {
+      name: DEMO_NAME,
+      signer: keys.signer,
+      owner,
+      chainId,
+      epoch: 0n,
+    });
+    const { privateKeyToAccount } = await import("viem/accounts");
+    const files = await signRecordTree({
+      name: DEMO_NAME,
+      records: demoRecordSet(DEMO_NAME, owner.address),
+      signer: privateKeyToAccount(keys.signerPrivateKey),
+      owner: owner.address,
+      chainId,
+      approvalSignature: approval.signature,
+      freshness: { validUntil: BigInt(Math.floor(Date.now() / 1000) + 30 * 86_400), epoch: 0n },
+    });
+    for (const [path, content] of Object.entries(files))
+      await writeTreeFile(treeDir(config.dataDir, DEMO_NAME), path, content);
+
+    output.step("publishing the records to the embedded IPFS store (IPNS)");
+    const published = await publishTree({
+      ipfs: {
+        addDirectory: (tree) => stack.ipfs.addDirectory(tree),
+        updateDirectory: (root, changes) => stack.ipfs.updateDirectory(root, changes),
+        publishName: (seed, cid) => stack.ipfs.publishName(seed, cid),
+      },
+      target: "embedded",
+      dataDir: config.dataDir,
+      keyName: DEMO_NAME,
+      seed: keys.ipnsSeed,
+      files,
+    });
+    recordhash = buildRecordhash({ protocol: "ipns", name: published.ipnsName });
+    const hash = await stack.walletClient(owner).writeContract({
+      address: stack.resolver.address,
+      abi: stack.resolver.abi,
+      functionName: "setRecordhash",
+      args: [namehash(DEMO_NAME), recordhash],
+    });
+    await stack.publicClient.waitForTransactionReceipt({ hash });
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+
+  const info = {
+    name: DEMO_NAME,
+    rpcUrl: stack.rpcUrl,
+    chainId: stack.chain.id,
+    registry: stack.deployment.registry,
+    universalResolver: stack.ens.universalResolver.address,
+    resolver: stack.deployment.resolver,
+    gatewayUrl: stack.gatewayUrl,
+    ipfsGatewayUrl: stack.ipfsGatewayUrl,
+    owner: owner.address,
+    recordhash,
+  };
+  output.result(devInstructions(info), info);
+  // Stay up: the signal handlers above end the process.
+  await new Promise(() => {});
+}
+
+/** What `ensgate dev` prints: where everything runs and how to resolve the demo records. */
+function devInstructions(info: {
+  name: string;
+  rpcUrl: string;
+  chainId: number;
+  registry: string;
+  universalResolver: string;
+  resolver: string;
+  gatewayUrl: string;
+  ipfsGatewayUrl: string;
+  owner: Address;
+  recordhash: Hex;
+}): string[] {
+  // The exact lookup the resolver sends for text(demo.eth, "avatar"), answered by the gateway.
+  const callData: Hex = encodeResolveOffchainCall({
+    dnsName: dnsEncodeName(info.name),
+    data: encodeRecordCall(namehash(info.name), { type: "text", key: "avatar" }),
+    recordhash: info.recordhash,
+    owner: info.owner,
+    chainId: BigInt(info.chainId),
+    epoch: 0n,
+  });
+  return [
+    "",
+    `ensgate dev is up: ${info.name} resolves through CCIP-Read, records verified on-chain.`,
+    "",
+    `  chain (JSON-RPC)   ${info.rpcUrl}   (chain id ${info.chainId})`,
+    `  ENS registry       ${info.registry}`,
+    `  UniversalResolver  ${info.universalResolver}`,
+    `  ensgate resolver   ${info.resolver}`,
+    `  ensgate gateway    ${info.gatewayUrl}`,
+    `  IPFS path gateway  ${info.ipfsGatewayUrl}`,
+    "",
+    "viem:",
+    `  import { createPublicClient, http } from "viem";`,
+    `  const client = createPublicClient({ transport: http("${info.rpcUrl}") });`,
+    `  console.log(await client.getEnsText({ name: "${info.name}", key: "avatar", universalResolverAddress: "${info.universalResolver}" }));`,
+    "",
+    "ethers v6:",
+    `  import { EnsPlugin, JsonRpcProvider, Network } from "ethers";`,
+    `  const network = new Network("ensgate-dev", ${info.chainId});`,
+    `  network.attachPlugin(new EnsPlugin("${info.registry}", ${info.chainId}));`,
+    `  const provider = new JsonRpcProvider("${info.rpcUrl}", network, { staticNetwork: network });`,
+    `  console.log(await (await provider.getResolver("${info.name}")).getText("avatar"));`,
+    "",
+    "CLI (verifies and names the signer):",
+    `  ensgate resolve ${info.name} text/avatar --rpc ${info.rpcUrl} --registry ${info.registry}`,
+    "",
+    "the gateway (the signed record file's data, as the resolver's callback receives it):",
+    `  curl ${info.gatewayUrl}/${info.resolver}/${callData}`,
+    "",
+    "Ctrl-C stops everything; records stay in the data folder for the next start.",
+  ];
+}

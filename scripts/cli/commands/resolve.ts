@@ -1,0 +1,198 @@
+import {
+  type Address,
+  type CcipRequestParameters,
+  ccipRequest,
+  createPublicClient,
+  decodeFunctionResult,
+  type Hex,
+  http,
+  parseAbi,
+  zeroAddress,
+} from "viem";
+import {
+  buildRecordType,
+  decodeRecordCall,
+  decodeRecordValue,
+  decodeResolveOffchainCall,
+  dnsDecodeName,
+  dnsEncodeName,
+  encodeRecordCall,
+  getRecordFunction,
+  namehash,
+  parseRecordType,
+  RESOLVE_OFFCHAIN_SELECTOR,
+  type RecordRequest,
+  verifyRecord,
+} from "../../../lib/index.ts";
+import { findOwnerNode, loadResolverAbi } from "../chain.ts";
+import { requireSettings } from "../config.ts";
+import type { CommandContext } from "../context.ts";
+import { CliError, describeError } from "../errors.ts";
+import { parentName, parseNameArgument } from "../names.ts";
+import { parseTypeArgument } from "../recordArguments.ts";
+
+const REGISTRY_ABI = parseAbi(["function resolver(bytes32 node) view returns (address)"]);
+const EXTENDED_RESOLVER_ABI = parseAbi([
+  "function resolve(bytes name, bytes data) view returns (bytes)",
+]);
+
+/**
+ * `ensgate resolve <name> [type]`: resolves through the chain with CCIP-Read, like a wallet
+ * would, and shows which signer and which rule the record was verified with.
+ */
+export async function resolveCommand(
+  context: CommandContext,
+  nameArgument: string,
+  typeArgument = "address/60",
+): Promise<void> {
+  const { registry, rpcUrl } = requireSettings(context.config, "registry", "rpcUrl");
+  const name = parseNameArgument(nameArgument);
+  const request = parseTypeArgument(typeArgument);
+  const connection = await context.chain();
+  const resolver = await findResolver(connection.publicClient, registry, name);
+
+  // Capture the gateway's answer on its way to the callback, to explain who signed it.
+  const lookups: { callData: Hex; response: Hex }[] = [];
+  const client = createPublicClient({
+    chain: connection.chain,
+    transport: http(rpcUrl),
+    ccipRead: {
+      async request(parameters: CcipRequestParameters) {
+        const response = await ccipRequest(parameters);
+        if (parameters.data.startsWith(RESOLVE_OFFCHAIN_SELECTOR))
+          lookups.push({ callData: parameters.data, response });
+        return response;
+      },
+    },
+  });
+  let answer: Hex;
+  try {
+    answer = await client.readContract({
+      address: resolver,
+      abi: EXTENDED_RESOLVER_ABI,
+      functionName: "resolve",
+      args: [dnsEncodeName(name), encodeRecordCall(namehash(name), request)],
+    });
+  } catch (error) {
+    throw new CliError(
+      `resolving ${buildRecordType(request)} of ${name} failed: ${describeError(error)}`,
+    );
+  }
+  const values = decodeFunctionResult({
+    abi: [getRecordFunction(request.type)],
+    data: answer,
+  }) as unknown;
+  const lookup = lookups.at(-1);
+  if (!lookup || lookup.response === "0x") {
+    const empty = isEmptyAnswer(values);
+    context.output.result(
+      [`${name} ${buildRecordType(request)}: ${empty ? "(not set)" : String(values)}`],
+      {
+        name,
+        recordType: buildRecordType(request),
+        value: empty ? null : values,
+        resolver,
+        verified: false,
+      },
+    );
+    return;
+  }
+  const explanation = await explain(lookup, connection, registry, resolver);
+  context.output.result(
+    [
+      `${name} ${buildRecordType(explanation.fileRequest)}: ${explanation.value}`,
+      `  signed by ${explanation.signer} (${explanation.rule}), record v${explanation.version}${explanation.validUntil ? `, valid until ${new Date(Number(explanation.validUntil) * 1000).toISOString()}` : ""}`,
+      `  resolver ${resolver}, verified on-chain by the callback`,
+    ],
+    {
+      name,
+      recordType: buildRecordType(explanation.fileRequest),
+      value: explanation.value,
+      signer: explanation.signer,
+      rule: explanation.rule,
+      version: explanation.version,
+      validUntil: explanation.validUntil?.toString(),
+      resolver,
+      verified: true,
+    },
+  );
+}
+
+/** Re-runs the core verification on the captured answer, to name the signer and the rule. */
+async function explain(
+  lookup: { callData: Hex; response: Hex },
+  connection: Awaited<ReturnType<CommandContext["chain"]>>,
+  registry: Address,
+  resolver: Address,
+) {
+  const call = decodeResolveOffchainCall(lookup.callData);
+  const name = dnsDecodeName(call.dnsName);
+  const { request } = decodeRecordCall(call.data);
+  const { node } = await findOwnerNode(connection, registry, name);
+  // For an ABI bitmask the answering file is the one named by the signed content type.
+  const verify = async (fileRequest: RecordRequest) =>
+    verifyRecord(lookup.response, {
+      name,
+      request: fileRequest,
+      chainId: call.chainId,
+      owner: call.owner,
+      epoch: call.epoch,
+      now: BigInt(Math.floor(Date.now() / 1000)),
+      isApprovedOnChain: async (signer) =>
+        (await connection.publicClient.readContract({
+          address: resolver,
+          abi: loadResolverAbi(),
+          functionName: "isApprovedSigner",
+          args: [call.owner, node, signer],
+        })) as boolean,
+    });
+  const candidates =
+    request.type === "abi"
+      ? [1n, 2n, 4n, 8n]
+          .filter((bit) => (request.contentTypes & bit) !== 0n)
+          .map((bit) => parseRecordType(`abi/${bit}`))
+      : [request];
+  for (const fileRequest of candidates) {
+    const verification = await verify(fileRequest);
+    if (verification.valid)
+      return {
+        ...verification,
+        fileRequest,
+        value: decodeRecordValue(fileRequest, verification.result),
+      };
+  }
+  throw new CliError(
+    `the answer for ${name} verified on-chain but not with the core library: report this`,
+  );
+}
+
+/** The ENSIP-10 resolver of a name: the closest ancestor's resolver in the registry. */
+async function findResolver(
+  client: Awaited<ReturnType<CommandContext["chain"]>>["publicClient"],
+  registry: Address,
+  name: string,
+): Promise<Address> {
+  for (let candidate: string | undefined = name; candidate; candidate = parentName(candidate)) {
+    const resolver = await client.readContract({
+      address: registry,
+      abi: REGISTRY_ABI,
+      functionName: "resolver",
+      args: [namehash(candidate)],
+    });
+    if (resolver !== zeroAddress) return resolver;
+  }
+  throw new CliError(`${name} has no resolver`);
+}
+
+/** True for the zero value an unset record answers with. */
+function isEmptyAnswer(values: unknown): boolean {
+  const flat = Array.isArray(values) ? values : [values];
+  return flat.every(
+    (value) =>
+      value === "" ||
+      value === "0x" ||
+      value === zeroAddress ||
+      value === 0n ||
+      (typeof value === "string" && /^0x0*$/.test(value)),
+  );
+}
