@@ -1,6 +1,9 @@
 import {
   type Address,
+  BaseError,
   type CcipRequestParameters,
+  ContractFunctionRevertedError,
+  decodeErrorResult,
   ccipRequest,
   createPublicClient,
   decodeFunctionResult,
@@ -69,13 +72,14 @@ export async function resolveCommand(
   try {
     answer = await client.readContract({
       address: resolver,
-      abi: EXTENDED_RESOLVER_ABI,
+      // The full ensgate ABI names its custom errors (StaleEpoch, UnapprovedSigner, ...).
+      abi: [...EXTENDED_RESOLVER_ABI, ...loadResolverAbi().filter((item) => item.type === "error")],
       functionName: "resolve",
       args: [dnsEncodeName(name), encodeRecordCall(namehash(name), request)],
     });
   } catch (error) {
     throw new CliError(
-      `resolving ${buildRecordType(request)} of ${name} failed: ${describeError(error)}`,
+      `resolving ${buildRecordType(request)} of ${name} failed: ${describeRevert(error)}`,
     );
   }
   const values = decodeFunctionResult({
@@ -182,6 +186,27 @@ async function findResolver(
     if (resolver !== zeroAddress) return resolver;
   }
   throw new CliError(`${name} has no resolver`);
+}
+
+/** Names the contract's custom error when the failure is a revert (e.g. `StaleEpoch(0, 1)`). */
+function describeRevert(error: unknown): string {
+  const revert =
+    error instanceof BaseError
+      ? error.walk((cause) => cause instanceof ContractFunctionRevertedError)
+      : undefined;
+  if (revert instanceof ContractFunctionRevertedError) {
+    if (revert.data)
+      return `the resolver reverted with ${revert.data.errorName}(${(revert.data.args ?? []).join(", ")})`;
+    if (revert.raw) {
+      try {
+        const decoded = decodeErrorResult({ abi: loadResolverAbi(), data: revert.raw });
+        return `the resolver reverted with ${decoded.errorName}(${(decoded.args ?? []).join(", ")})`;
+      } catch {
+        return `the resolver reverted with ${revert.raw}`;
+      }
+    }
+  }
+  return describeError(error);
 }
 
 /** True for the zero value an unset record answers with. */

@@ -1,0 +1,133 @@
+import {
+  type Address,
+  BaseError,
+  ContractFunctionRevertedError,
+  getAddress,
+  hexToBigInt,
+  type PublicClient,
+  parseAbi,
+  zeroAddress,
+} from "viem";
+import { getEnsText } from "viem/actions";
+import { namehash } from "../names/namehash.ts";
+import type { EnsDidNetworks } from "./networks.ts";
+import type { EnsDidReader } from "./resolveEnsDid.ts";
+
+/** Text record key holding a name's issued certificate chain (PEM, end-entity first). */
+export const TLS_CHAIN_TEXT_KEY = "org.ensgate.tls.chain";
+
+/** The ENS registry address shared by mainnet, sepolia, holesky and goerli. */
+export const ENS_REGISTRY_ADDRESS: Address = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
+
+/** NameWrapper addresses by chain id (mainnet, sepolia); configure others. */
+export const NAME_WRAPPER_ADDRESSES: Readonly<Record<number, Address>> = Object.freeze({
+  1: "0xD4416b13d2b3a9aBae7AcD5D6C2BbDBE25686401",
+  11155111: "0x0635513f179D50A207757E05759CbD106d7dFcE8",
+});
+
+const REGISTRY_CHAINS = new Set([1, 5, 17000, 11155111]);
+const registryAbi = parseAbi(["function owner(bytes32 node) view returns (address)"]);
+const nameWrapperAbi = parseAbi(["function ownerOf(uint256 id) view returns (address)"]);
+/** UniversalResolver errors that mean "this name has no such record" rather than a failure. */
+const NO_RECORD_ERRORS = new Set([
+  "ResolverNotFound",
+  "ResolverNotContract",
+  "UnsupportedResolverProfile",
+]);
+
+/** Options of `createViemEnsReader`; every map is keyed by did:ens network name. */
+export type ViemEnsReaderOptions = {
+  readonly clients: Readonly<Record<string, PublicClient>>;
+  /** Defaults to the client chain's `ensUniversalResolver` contract. */
+  readonly universalResolverAddresses?: Readonly<Record<string, Address>>;
+  /** Defaults to `ENS_REGISTRY_ADDRESS` on mainnet, sepolia, holesky and goerli. */
+  readonly registryAddresses?: Readonly<Record<string, Address>>;
+  /** Defaults to `NAME_WRAPPER_ADDRESSES` by chain id; without one, wrapped names report the wrapper. */
+  readonly nameWrapperAddresses?: Readonly<Record<string, Address>>;
+  /** Text record key of the certificate chain; defaults to `TLS_CHAIN_TEXT_KEY`. */
+  readonly certificateTextKey?: string;
+  /** CCIP-Read batch gateway URLs passed to the UniversalResolver; defaults to viem's local one. */
+  readonly gatewayUrls?: string[];
+};
+
+/**
+ * An `EnsDidReader` over viem clients: the owner from the ENS registry (NameWrapper `ownerOf` when
+ * the registry owner is the wrapper) and text records through the UniversalResolver with CCIP-Read,
+ * so off-chain records are verified by the resolver's callback. `networks` holds each client's
+ * chain id, to pass on as the resolver's `networks` option.
+ */
+export function createViemEnsReader(
+  options: ViemEnsReaderOptions,
+): Required<EnsDidReader> & { networks: EnsDidNetworks } {
+  const client = (network: string): PublicClient => {
+    const found = options.clients[network];
+    if (!found) throw new Error(`no viem client configured for network "${network}"`);
+    return found;
+  };
+  const chainId = (network: string) => client(network).chain?.id;
+
+  const readText = async (name: string, key: string, network: string): Promise<string | null> => {
+    try {
+      const value = await getEnsText(client(network), {
+        name,
+        key,
+        strict: true,
+        universalResolverAddress: options.universalResolverAddresses?.[network],
+        gatewayUrls: options.gatewayUrls,
+      });
+      return value === "" ? null : value;
+    } catch (error) {
+      if (isNoRecordError(error)) return null;
+      throw error;
+    }
+  };
+
+  return {
+    networks: Object.fromEntries(
+      Object.entries(options.clients).flatMap(([network, { chain }]) =>
+        chain ? [[network, chain.id]] : [],
+      ),
+    ),
+    async readOwner(name, network) {
+      const id = chainId(network);
+      const registry =
+        options.registryAddresses?.[network] ??
+        (id !== undefined && REGISTRY_CHAINS.has(id) ? ENS_REGISTRY_ADDRESS : undefined);
+      if (!registry) throw new Error(`no ENS registry address configured for network "${network}"`);
+      const node = namehash(name);
+      const owner = await client(network).readContract({
+        address: registry,
+        abi: registryAbi,
+        functionName: "owner",
+        args: [node],
+      });
+      const wrapper =
+        options.nameWrapperAddresses?.[network] ??
+        (id !== undefined ? NAME_WRAPPER_ADDRESSES[id] : undefined);
+      if (wrapper && getAddress(owner) === getAddress(wrapper)) {
+        const wrappedOwner = await client(network).readContract({
+          address: wrapper,
+          abi: nameWrapperAbi,
+          functionName: "ownerOf",
+          args: [hexToBigInt(node)],
+        });
+        return wrappedOwner === zeroAddress ? null : wrappedOwner;
+      }
+      return owner === zeroAddress ? null : owner;
+    },
+    readText,
+    async readCertificates(name, network) {
+      const chain = await readText(name, options.certificateTextKey ?? TLS_CHAIN_TEXT_KEY, network);
+      return chain ? [chain] : [];
+    },
+  };
+}
+
+function isNoRecordError(error: unknown): boolean {
+  if (!(error instanceof BaseError)) return false;
+  const revert = error.walk((cause) => cause instanceof ContractFunctionRevertedError);
+  return (
+    revert instanceof ContractFunctionRevertedError &&
+    NO_RECORD_ERRORS.has(revert.data?.errorName ?? "")
+  );
+}
