@@ -1,0 +1,38 @@
+// Runs the real `ensgate` CLI as a user would: a separate process, real files, real exit codes.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const CLI = fileURLToPath(new URL("../../scripts/ensgate.ts", import.meta.url));
+
+/** What one CLI run printed and how it ended. */
+export type CliRun = { code: number | null; stdout: string; stderr: string };
+
+/** Runs `ensgate <args>` with extra environment variables (the parent's env minus ENSGATE_*). */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("ENSGATE_")),
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...base, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs the CLI with --json and parses its one JSON object; throws with stderr on failure. */
+export async function runCliJson<T = Record<string, unknown>>(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<T> {
+  const run = await runCli(["--json", ...args], env);
+  if (run.code !== 0)
+    throw new Error(`ensgate ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
