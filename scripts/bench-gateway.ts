@@ -12,17 +12,15 @@ import { privateKeyToAccount } from "viem/accounts";
 import { serveFetchHandler } from "../gateway/node/serveGateway.ts";
 import { createEmbeddedIpfs, createPathGatewayHandler } from "../ipfs/index.ts";
 import {
-  buildIpnsKeygenMessage,
   buildRecordhash,
-  deriveIpnsKeySeed,
   dnsEncodeName,
   encodeRecordCall,
   encodeResolveOffchainCall,
-  formatCaip10,
   namehash,
   type RecordRequest,
   signRecordTree,
 } from "../lib/index.ts";
+import { deriveStoredKeys } from "./cli/deriveKeys.ts";
 
 const JSON_OUTPUT = process.argv.includes("--json");
 const LOAD_SECONDS = 4;
@@ -90,11 +88,7 @@ try {
     chainId: 1,
     freshness: { validUntil: 4_000_000_000n, epoch: 0n },
   });
-  const caip10 = formatCaip10(1, OWNER.address);
-  const signature = await OWNER.signMessage({
-    message: buildIpnsKeygenMessage({ origin: NAME, chainId: 1, wallet: OWNER.address }),
-  });
-  const seed = deriveIpnsKeySeed({ username: NAME, caip10, signature });
+  const seed = (await deriveStoredKeys(OWNER, NAME, 1)).ipnsSeed;
   const ipnsName = await ipfs.publishName(seed, await ipfs.addDirectory(files));
   const recordhash = buildRecordhash({ protocol: "ipns", name: ipnsName });
   let sourceRequests = 0;

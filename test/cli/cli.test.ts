@@ -12,7 +12,7 @@ import {
   encodeRecordValue,
   type RecordRequest,
 } from "../../lib/index.ts";
-import { demoRecordSet } from "../../scripts/cli/commands/dev.ts";
+import { demoRecordSet } from "../../scripts/stack/demoRecords.ts";
 import { registerName } from "../../scripts/stack/ensFixtures.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
 import { type CliRun, runCli, runCliJson } from "./runCli.ts";
@@ -144,14 +144,14 @@ describe("ensgate CLI on the local stack", () => {
   });
 
   it("unset removes a record; after publish it resolves as not set", async () => {
-    await runCliJson([...chain, "unset", "carol.eth", "text/description"], env);
+    await runCliJson([...chain, "unset", "carol.eth", "text/url"], env);
     const [result] = await runCliJson<{ removed: number }[]>(
       [...chain, "publish", "carol.eth"],
       env,
     );
     assert.equal(result?.removed, 1);
     const resolved = await runCliJson<{ value: string | null }>(
-      [...chain, "resolve", "carol.eth", "text/description"],
+      [...chain, "resolve", "carol.eth", "text/url"],
       env,
     );
     assert.equal(resolved.value, null);

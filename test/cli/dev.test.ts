@@ -67,11 +67,11 @@ describe("ensgate dev", () => {
   });
 
   it("prints a viem snippet that resolves the demo avatar", () => {
-    assert.equal(runSnippet(snippet(output, "viem:")), "https://ens.example/avatar.png");
+    assert.equal(runSnippet(snippet(output, "viem:")), "https://ens.example/demo.eth.png");
   });
 
   it("prints an ethers v6 snippet that resolves the demo avatar", () => {
-    assert.equal(runSnippet(snippet(output, "ethers v6:")), "https://ens.example/avatar.png");
+    assert.equal(runSnippet(snippet(output, "ethers v6:")), "https://ens.example/demo.eth.png");
   });
 
   it("prints a curl of the gateway that answers the signed record", async () => {

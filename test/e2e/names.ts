@@ -10,7 +10,6 @@ import {
   deriveIpnsKeySeed,
   deriveSignerPrivateKey,
   formatCaip10,
-  hashDnsOwnerName,
   namehash,
   type RecordRequest,
   signApproval,
@@ -23,30 +22,6 @@ export const VALID_FOR_A_DAY = () => ({
   validUntil: BigInt(Math.floor(Date.now() / 1000) + 86_400),
   epoch: 0n,
 });
-
-/** One record of every type, with values derived from the name so each name answers differently. */
-export function demoRecords(name: string, owner: Address): [RecordRequest, string][] {
-  return [
-    [{ type: "text", key: "avatar" }, `https://example.com/${name}.png`],
-    [{ type: "text", key: "url" }, `https://${name}.example`],
-    [{ type: "addr" }, owner],
-    [{ type: "multicoinAddr", coinType: 0n }, "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"],
-    [{ type: "multicoinAddr", coinType: 2147483658n }, owner],
-    [{ type: "contenthash" }, "ipfs://bafybeibj6lixxzqtsb45ysdjnupvqkufgdvzqbnvmhw2kf7cfkesy7r7d4"],
-    [{ type: "pubkey" }, "0x0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"],
-    [{ type: "name" }, name],
-    [{ type: "interfaceImplementer", interfaceId: "0x01ffc9a7" }, owner],
-    [
-      { type: "abi", contentTypes: 1n },
-      '[{"type":"function","name":"ping","inputs":[],"outputs":[]}]',
-    ],
-    [{ type: "zonehash" }, "ipfs://bafybeibj6lixxzqtsb45ysdjnupvqkufgdvzqbnvmhw2kf7cfkesy7r7d4"],
-    [
-      { type: "dnsRecord", nameHash: hashDnsOwnerName(`www.${name}`), resource: 1 },
-      `www.${name}. 300 IN A 192.0.2.1`,
-    ],
-  ];
-}
 
 /** The owner's NameSys keys for `keyName`: the IPNS seed (SIGN 1) and the records signer (SIGN 2). */
 export async function deriveOwnerKeys(owner: LocalAccount, keyName: string, chainId: number) {

@@ -24,9 +24,10 @@ import {
   parseCoinAddress,
   type RecordRequest,
 } from "../../lib/index.ts";
+import { demoRecordSet as demoRecords } from "../../scripts/stack/demoRecords.ts";
 import { LOCAL_BATCH_GATEWAY_URL, universalResolverAbi } from "../../scripts/stack/ensFixtures.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
-import { demoRecords, publishTree, registerWithResolver, writeResolver } from "./names.ts";
+import { publishTree, registerWithResolver, writeResolver } from "./names.ts";
 
 /** The selector of the resolver's `InvalidRecordSignature()` custom error. */
 const INVALID_RECORD_SIGNATURE = toFunctionSelector("InvalidRecordSignature()");
@@ -148,7 +149,7 @@ describe("end to end: resolving ensgate records", () => {
             key: "avatar",
             universalResolverAddress: universalResolver(),
           }),
-          `https://example.com/${name}.png`,
+          `https://ens.example/${name}.png`,
         );
         assert.equal(
           await client.getEnsText({
@@ -223,7 +224,7 @@ describe("end to end: resolving ensgate records", () => {
         assert.equal(resolver?.address, stack.resolver.address);
         const records = expected[name] as [RecordRequest, string][];
         const ownerAddress = records.find(([request]) => request.type === "addr")?.[1];
-        assert.equal(await resolver?.getText("avatar"), `https://example.com/${name}.png`);
+        assert.equal(await resolver?.getText("avatar"), `https://ens.example/${name}.png`);
         assert.equal(await resolver?.getAddress(), ownerAddress);
         assert.equal(await resolver?.getAddress(2147483658), ownerAddress);
         // ethers prints CIDv0 (base58) for a dag-pb sha2-256 CID: the same content.

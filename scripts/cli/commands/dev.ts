@@ -6,11 +6,10 @@ import {
   dnsEncodeName,
   encodeRecordCall,
   encodeResolveOffchainCall,
-  hashDnsOwnerName,
   namehash,
-  type RecordRequest,
   signRecordTree,
 } from "../../../lib/index.ts";
+import { demoRecordSet } from "../../stack/demoRecords.ts";
 import { createApproval } from "../approvals.ts";
 import type { CommandContext } from "../context.ts";
 import { deriveStoredKeys } from "../deriveKeys.ts";
@@ -20,33 +19,6 @@ import { treeDir, writeTreeFile } from "../recordsTree.ts";
 
 /** The demo name `ensgate dev` registers and publishes. */
 export const DEMO_NAME = "demo.eth";
-
-/** One record of every type (the values `ensgate dev` publishes for the demo name). */
-export function demoRecordSet(name: string, owner: string): [RecordRequest, string][] {
-  return [
-    [{ type: "text", key: "avatar" }, "https://ens.example/avatar.png"],
-    [
-      { type: "text", key: "description" },
-      "A name served by ensgate: records on IPNS, verified on-chain",
-    ],
-    [{ type: "addr" }, owner],
-    [{ type: "multicoinAddr", coinType: 0n }, "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"],
-    [{ type: "multicoinAddr", coinType: 2147483658n }, owner],
-    [{ type: "contenthash" }, "ipfs://bafybeibj6lixxzqtsb45ysdjnupvqkufgdvzqbnvmhw2kf7cfkesy7r7d4"],
-    [{ type: "pubkey" }, "0x0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"],
-    [{ type: "name" }, name],
-    [{ type: "interfaceImplementer", interfaceId: "0x01ffc9a7" }, owner],
-    [
-      { type: "abi", contentTypes: 1n },
-      '[{"type":"function","name":"ping","inputs":[],"outputs":[]}]',
-    ],
-    [{ type: "zonehash" }, "ipfs://bafybeibj6lixxzqtsb45ysdjnupvqkufgdvzqbnvmhw2kf7cfkesy7r7d4"],
-    [
-      { type: "dnsRecord", nameHash: hashDnsOwnerName(`www.${name}`), resource: 1 },
-      `www.${name}. 300 IN A 192.0.2.1`,
-    ],
-  ];
-}
 
 /** Starts the devnet and keeps it up until SIGINT/SIGTERM; `ready` is called once it serves. */
 export async function devCommand(
