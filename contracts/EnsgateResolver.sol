@@ -63,6 +63,12 @@ contract EnsgateResolver is IExtendedResolver, IERC165, IEnsgateResolver, Ownabl
     /// @dev Minimum approval size meaning "an off-chain approval is attached" (as NameSys).
     uint256 private constant MIN_APPROVAL_SIGNATURE_SIZE = 64;
 
+    /// @dev The certificate record types (lib/certs/certificateRecordTypes.ts
+    ///      `isCertificateRecordRequest`): text key `org.ensgate.tls.chain` (21 bytes), and
+    ///      `dnsRecord` of resource 52 (TLSA) for any owner name.
+    bytes21 private constant CERTIFICATE_CHAIN_TEXT_KEY = "org.ensgate.tls.chain";
+    uint256 private constant DNS_RESOURCE_TLSA = 52;
+
     // ----------------------------------------------------------------------------------------
     // Storage
     // ----------------------------------------------------------------------------------------
@@ -90,6 +96,15 @@ contract EnsgateResolver is IExtendedResolver, IERC165, IEnsgateResolver, Ownabl
     mapping(bytes32 node => NodeConfig) private _nodes;
     mapping(address owner => mapping(bytes32 node => mapping(address signer => bool))) private _approvals;
     DefaultGateways private _defaults;
+
+    /// @dev The certificate authority: its records signer and epoch (one slot), and its IPNS key.
+    struct CertificateAuthority {
+        address signer;
+        uint64 epoch;
+    }
+
+    CertificateAuthority private _certificateAuthority;
+    bytes32 private _certificateAuthorityKey;
 
     /// @dev What `resolve()` hands to `resolveCallback()` (after the check hash) in `extraData`.
     struct Lookup {
@@ -127,6 +142,7 @@ contract EnsgateResolver is IExtendedResolver, IERC165, IEnsgateResolver, Ownabl
         uint256 contentTypes;
         bytes recordType; // SIGN 4 `Record Type` = file path without `.json` (ABI: empty, per result)
         bool urlSafe; // false when the record type holds `?`, `#`, `%` or `\`
+        bool certificate; // a certificate record type: answered from the CA's tree only
     }
 
     /// @param ens_ The ENS registry.
@@ -170,7 +186,7 @@ contract EnsgateResolver is IExtendedResolver, IERC165, IEnsgateResolver, Ownabl
     function resolve(bytes calldata name, bytes calldata data) external view returns (bytes memory) {
         Request memory request = _parseRequest(data);
         uint256[] memory labels = _parseName(name);
-        Target memory target = _locate(name, labels);
+        Target memory target = request.certificate ? _certificateTarget() : _locate(name, labels);
         if (target.key == 0) return _emptyAnswer(request.kind);
         _revertWithLookup(name, data, labels, request, target);
     }
@@ -297,6 +313,29 @@ contract EnsgateResolver is IExtendedResolver, IERC165, IEnsgateResolver, Ownabl
         _setDefaultGateways(ipfsGateways, gatewayServices);
     }
 
+    /// @notice Sets the certificate authority whose tree answers the certificate record types
+    ///         (text `org.ensgate.tls.chain` and TLSA, `dnsRecord` resource 52) of every name.
+    ///         Those lookups never go to the owner's tree, and the CA's signer is accepted for
+    ///         nothing else. The CA's epoch is kept; a zero signer with an empty recordhash clears
+    ///         the CA (certificate lookups then answer empty).
+    /// @param caSigner The CA's records signer: it plays the owner in the callback's rules.
+    /// @param caRecordhash The CA's IPNS tree: a 32-byte ed25519 IPNS key or the full IPNS contenthash.
+    function setCertificateAuthority(address caSigner, bytes calldata caRecordhash) external onlyOwner {
+        bytes32 key = _parseRecordhash(caRecordhash);
+        if ((caSigner == address(0)) != (key == 0)) revert InvalidCertificateAuthority();
+        _certificateAuthority.signer = caSigner;
+        _certificateAuthorityKey = key;
+        emit CertificateAuthorityChanged(caSigner, _formatRecordhash(key), _certificateAuthority.epoch);
+    }
+
+    /// @notice Raises the CA's epoch: every certificate record the CA signed under an earlier
+    ///         epoch is rejected from now on (`StaleEpoch`).
+    function bumpCertificateAuthorityEpoch() external onlyOwner {
+        uint64 epoch = _certificateAuthority.epoch + 1;
+        _certificateAuthority.epoch = epoch;
+        emit CertificateAuthorityEpochBumped(epoch);
+    }
+
     function _setDefaultGateways(string[] memory ipfsGateways, string[] memory gatewayServices) private {
         (address pointer, uint32 size) = EnsgateGatewayList.store(EnsgateGatewayList.encode(ipfsGateways, gatewayServices));
         _defaults = DefaultGateways(pointer, size);
@@ -352,6 +391,15 @@ contract EnsgateResolver is IExtendedResolver, IERC165, IEnsgateResolver, Ownabl
     function defaultGateways() external view returns (string[] memory ipfsGateways, string[] memory gatewayServices) {
         DefaultGateways memory defaults = _defaults;
         return EnsgateGatewayList.decode(EnsgateGatewayList.load(defaults.pointer, defaults.size));
+    }
+
+    /// @notice The certificate authority.
+    /// @return signer The CA's records signer (zero: no CA).
+    /// @return caRecordhash The CA's IPNS tree (full IPNS contenthash), or empty.
+    /// @return epoch The CA's epoch.
+    function certificateAuthority() external view returns (address signer, bytes memory caRecordhash, uint64 epoch) {
+        CertificateAuthority memory ca = _certificateAuthority;
+        return (ca.signer, _formatRecordhash(_certificateAuthorityKey), ca.epoch);
     }
 
     /// @notice The owner whose signatures count for `node`: its registry owner, or the NameWrapper
@@ -462,6 +510,13 @@ contract EnsgateResolver is IExtendedResolver, IERC165, IEnsgateResolver, Ownabl
         target = Target(owner, node, key, uint64(word), address(uint160(word >> 64)), word >> 224);
     }
 
+    /// @dev Where every certificate record lives: the CA's tree, with the CA's signer as the owner
+    ///      and its epoch (owner node zero: no on-chain approvals), on the default gateways.
+    function _certificateTarget() private view returns (Target memory target) {
+        CertificateAuthority memory ca = _certificateAuthority;
+        target = Target(ca.signer, bytes32(0), _certificateAuthorityKey, ca.epoch, address(0), 0);
+    }
+
     /// @dev `nodeOwner(node)` with hand-written calls (bubbling the callee's revert).
     function _ownerOf(bytes32 node) private view returns (address owner) {
         address registry = address(ens);
@@ -492,7 +547,15 @@ contract EnsgateResolver is IExtendedResolver, IERC165, IEnsgateResolver, Ownabl
         bytes4 selector = bytes4(data[:4]);
         request.urlSafe = true;
         if (selector == IRecordReads.text.selector) {
-            (request.recordType, request.urlSafe) = _textRecordType(_stringArgument(data, 1));
+            bytes calldata key = _stringArgument(data, 1);
+            (request.recordType, request.urlSafe) = _textRecordType(key);
+            bool certificate;
+            assembly ("memory-safe") {
+                certificate := and(
+                    eq(key.length, 21), eq(shr(88, calldataload(key.offset)), shr(88, CERTIFICATE_CHAIN_TEXT_KEY))
+                )
+            }
+            request.certificate = certificate;
             return request; // kind: KIND_STRING (0)
         }
         if (selector == IRecordReads.contenthash.selector) return _fixed(data, KIND_BYTES, "contenthash");
@@ -523,11 +586,12 @@ contract EnsgateResolver is IExtendedResolver, IERC165, IEnsgateResolver, Ownabl
         else revert UnsupportedResolverFunction(selector);
         uint256 resource = _word(data, 2);
         if (resource > type(uint16).max) revert InvalidRecordCall();
-        return _fixed(
+        request = _fixed(
             data,
             KIND_BYTES,
             abi.encodePacked("dns/", EnsgateEncoding.hexString(nameHash), "/", EnsgateEncoding.decimal(resource))
         );
+        request.certificate = resource == DNS_RESOURCE_TLSA;
     }
 
     function _fixed(bytes calldata data, uint8 kind, bytes memory recordType) private pure returns (Request memory request) {

@@ -1,7 +1,9 @@
 import { cors, Router } from "itty-router";
 import { type Hex, isAddress } from "viem";
+import { type DidResolve, handleDidRequest } from "../lib/did/index.ts";
 import { decodeResolveOffchainCall, RESOLVE_OFFCHAIN_SIGNATURE } from "../lib/index.ts";
 import { createCcipReadRouter, errorResponse } from "./ccipReadRouter.ts";
+import { createDidResolve } from "./did.ts";
 import {
   answerResolveOffchainCached,
   buildLookupCacheKey,
@@ -13,6 +15,8 @@ export type GatewayOptions = ResolveOffchainOptions & {
   maxBodyBytes?: number | undefined;
   /** The Response class of cached answers (Node passes srvx's `FastResponse`; default: the global). */
   Response?: (new (body: string, init: ResponseInit) => Response) | undefined;
+  /** did:ens resolution behind `GET /1.0/identifiers/{did}` (gateway/did.ts); default: no network (501). */
+  resolveDid?: DidResolve | undefined;
 };
 
 /** Headers of a cached answer (what `corsify` adds on the routed path). */
@@ -24,7 +28,8 @@ const CACHED_ANSWER_HEADERS = {
 /**
  * The ensgate gateway as a fetch handler, the same on Node and Cloudflare Workers:
  * EIP-3668 `GET /:sender/:data` and `POST /` for the resolver's `resolveOffchain` lookups,
- * and `GET /health` reporting each source's reachability. CORS is open: dapps call it from browsers.
+ * `GET /health` reporting each source's reachability, and `GET /1.0/identifiers/{did}` resolving
+ * did:ens DIDs (DIF Universal Resolver driver API, docs/did.md). CORS is open: dapps call it from browsers.
  */
 export function createGateway(options: GatewayOptions) {
   const ccip = createCcipReadRouter({ maxBodyBytes: options.maxBodyBytes });
@@ -47,6 +52,8 @@ export function createGateway(options: GatewayOptions) {
     const ok = sources.some((source) => source.reachable);
     return Response.json({ ok, sources }, { status: ok ? 200 : 503 });
   });
+  const resolveDid = options.resolveDid ?? createDidResolve([]);
+  router.all("/1.0/identifiers/*", (request) => handleDidRequest(request, resolveDid));
   router.all("*", (request) => ccip.fetch(request));
 
   /**

@@ -1,4 +1,5 @@
 import { EnsgateError } from "../lib/index.ts";
+import { type DidNetworkSpec, parseDidNetworks } from "./did.ts";
 import type { ReadBudget } from "./sources/readFromSources.ts";
 
 /** One configured record source, before it is built (Node can build all kinds, Workers only HTTP). */
@@ -17,6 +18,8 @@ export type GatewayConfig = {
   maxBodyBytes: number;
   /** JSON-RPC URL used to check on-chain signer approvals; optional (see docs/gateway.md). */
   rpcUrl: string | undefined;
+  /** Networks `GET /1.0/identifiers/{did}` resolves did:ens on (docs/did.md); none by default. */
+  didNetworks: DidNetworkSpec[];
 };
 
 /** A setting that does not parse; names the variable. */
@@ -49,6 +52,10 @@ export const GATEWAY_ENVIRONMENT = {
     "",
     "optional JSON-RPC URL to check on-chain signer approvals before answering",
   ],
+  ENSGATE_DID_NETWORKS: [
+    "",
+    'did:ens networks of GET /1.0/identifiers/{did}: <network>=<chainId>@<rpcUrl>,... (chains 1, 5, 17000, 11155111) or JSON {"<network>":{"chainId":N,"rpcUrl":"...","registry":"0x...","universalResolver":"0x...","nameWrapper":"0x..."}}; unset: every did:ens answers 501 methodNotSupported',
+  ],
 } as const;
 
 /** Parses the gateway configuration from an environment map; throws `GatewayConfigError`. */
@@ -67,6 +74,12 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
   if (strategy !== "race" && strategy !== "ordered")
     throw new GatewayConfigError("ENSGATE_STRATEGY", `"${strategy}" is not race or ordered`);
   const rpcUrl = get("ENSGATE_RPC_URL");
+  let didNetworks: DidNetworkSpec[];
+  try {
+    didNetworks = parseDidNetworks(get("ENSGATE_DID_NETWORKS"));
+  } catch (error) {
+    throw new GatewayConfigError("ENSGATE_DID_NETWORKS", (error as Error).message);
+  }
   return {
     sources: get("ENSGATE_SOURCES")
       .split(",")
@@ -83,6 +96,7 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
     cacheEntries: positive("ENSGATE_CACHE_ENTRIES"),
     maxBodyBytes: positive("ENSGATE_MAX_BODY_BYTES"),
     rpcUrl: rpcUrl === "" ? undefined : checkedUrl("ENSGATE_RPC_URL", rpcUrl),
+    didNetworks,
   };
 }
 

@@ -4,8 +4,10 @@
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { approveCommand, revokeCommand } from "./cli/commands/approve.ts";
+import { registerCertificateCommands } from "./cli/commands/certificateCommands.ts";
 import { deployCommand } from "./cli/commands/deploy.ts";
 import { devCommand } from "./cli/commands/dev.ts";
+import { didCommand } from "./cli/commands/did.ts";
 import { keygenCommand } from "./cli/commands/keygen.ts";
 import { publishCommand } from "./cli/commands/publish.ts";
 import { recordhashCommand } from "./cli/commands/recordhash.ts";
@@ -201,6 +203,27 @@ export function buildProgram(): Command {
     );
 
   program
+    .command("did <didOrName>")
+    .description(
+      "resolve a did:ens DID (or a name: did:ens:<network>:<name> on the configured chain) and print its DID document; --json prints the whole resolution result",
+    )
+    .option(
+      "--network <name>",
+      "did:ens network of the chain (default: mainnet, sepolia, holesky, goerli by chain id; localhost for 31337)",
+    )
+    .option(
+      "--name-wrapper <address>",
+      "the NameWrapper (default: the known one on chains 1 and 11155111)",
+    )
+    .action(
+      run(
+        undefined,
+        (context, didOrName: string, options: { network?: string; nameWrapper?: string }) =>
+          didCommand(context, didOrName, options),
+      ),
+    );
+
+  program
     .command("deploy")
     .description(
       "deploy the ensgate resolver (and, on a local chain without --registry, the ENS fixtures)",
@@ -229,6 +252,8 @@ export function buildProgram(): Command {
         ) => deployCommand(context, options),
       ),
     );
+
+  registerCertificateCommands(program, run);
 
   return program;
 }

@@ -54,6 +54,8 @@ interface IEnsgateResolver {
     /// @notice A recordhash must be empty (clear), a 32-byte ed25519 IPNS key, or the 42-byte IPNS
     ///         contenthash `0xe5010172002408011220` ‖ key.
     error InvalidRecordhash();
+    /// @notice `setCertificateAuthority` needs both a signer and a recordhash, or neither (to clear).
+    error InvalidCertificateAuthority();
 
     /// @notice The recordhash of `node` changed (`recordhash` is the full contenthash, or empty).
     event RecordhashChanged(bytes32 indexed node, bytes recordhash);
@@ -67,4 +69,9 @@ interface IEnsgateResolver {
     event GatewaysChanged(bytes32 indexed node, string[] gateways);
     /// @notice The admin changed the default IPFS gateway URL prefixes and the gateway-service URLs.
     event DefaultGatewaysChanged(string[] ipfsGateways, string[] gatewayServices);
+    /// @notice The admin set (or, with a zero signer and empty recordhash, cleared) the certificate
+    ///         authority: lookups of the certificate record types go to its tree, signed by `signer`.
+    event CertificateAuthorityChanged(address indexed signer, bytes recordhash, uint64 epoch);
+    /// @notice The admin raised the CA's epoch: every certificate record signed earlier is revoked.
+    event CertificateAuthorityEpochBumped(uint64 epoch);
 }

@@ -2,6 +2,7 @@ import { FastResponse } from "srvx/node";
 import { createGateway } from "../app.ts";
 import { createMemoryCache } from "../cache/memoryCache.ts";
 import type { GatewayConfig, SourceSpec } from "../config.ts";
+import { createDidResolve } from "../did.ts";
 import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
 import { createKuboSource } from "../sources/kuboSource.ts";
 import type { RecordSource } from "../sources/recordSource.ts";
@@ -21,6 +22,7 @@ export function buildNodeGateway(config: GatewayConfig, factories: NodeSourceFac
     cacheTtlSeconds: config.cacheTtlSeconds,
     missingTtlSeconds: config.missingTtlSeconds,
     maxBodyBytes: config.maxBodyBytes,
+    resolveDid: createDidResolve(config.didNetworks),
     // srvx writes its own Response subclass to the socket without going through a web stream.
     Response: FastResponse,
   });

@@ -5,6 +5,7 @@ import { createGateway } from "../app.ts";
 import { createWorkersCache, type WorkersCacheStorage } from "../cache/workersCache.ts";
 import { errorResponse } from "../ccipReadRouter.ts";
 import { type GatewayConfig, GatewayConfigError, parseGatewayConfig } from "../config.ts";
+import { createDidResolve } from "../did.ts";
 import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
 
 type Gateway = ReturnType<typeof createGateway>;
@@ -30,6 +31,7 @@ function buildWorkerGateway(env: Record<string, string | undefined>): Gateway {
     cacheTtlSeconds: config.cacheTtlSeconds,
     missingTtlSeconds: config.missingTtlSeconds,
     maxBodyBytes: config.maxBodyBytes,
+    resolveDid: createDidResolve(config.didNetworks),
   });
 }
 

@@ -7,10 +7,12 @@ import { network } from "hardhat";
 import {
   type Abi,
   type Account,
+  type Address,
   type Chain,
   createPublicClient,
   createWalletClient,
   defineChain,
+  type Hex,
   http,
   type LocalAccount,
   type PublicClient,
@@ -20,9 +22,11 @@ import {
 import { mnemonicToAccount } from "viem/accounts";
 import { createGateway } from "../../gateway/app.ts";
 import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
+import { createDidResolve } from "../../gateway/did.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
 import { createEmbeddedIpfs, type EmbeddedIpfs, startPathGateway } from "../../ipfs/index.ts";
+import { deployCertificateOrders, setCertificateAuthority } from "../ca/deployOrders.ts";
 import { type Deployment, deployEnsgate } from "./deployEnsgate.ts";
 import {
   type EnsFixtureClients,
@@ -46,6 +50,16 @@ export type LocalStackOptions = {
   ports?: { chain?: number; ipfsGateway?: number; gateway?: number };
   /** Log progress lines (the CLI shows them; tests stay quiet). */
   log?: (line: string) => void;
+  /**
+   * Deploy `CertificateOrders` (CA_ROLE: `operator`, default `accounts[9]`) and set the
+   * resolver's certificate authority to this signer and IPNS tree (`ensgate ca init` prints both).
+   */
+  withCertificateAuthority?: {
+    signer: Address;
+    recordhash: Hex;
+    operator?: Address;
+    fees?: { intermediate: bigint; endEntity: bigint };
+  };
 };
 
 /** A running local stack and how to reach each part. */
@@ -60,6 +74,8 @@ export type LocalStack = {
   ens: { registry: EnsRegistry; universalResolver: UniversalResolver };
   deployment: Deployment;
   resolver: { address: Deployment["resolver"]; abi: Abi };
+  /** The order contract, when `withCertificateAuthority` was given. */
+  certificateOrders?: Address;
   ipfs: EmbeddedIpfs;
   ipfsGatewayUrl: string;
   gatewayUrl: string;
@@ -101,7 +117,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => pathGateway.close());
 
     log("starting the ensgate gateway");
+    // did:ens:localhost:<name> is served once the ENS fixtures are deployed (below).
+    let resolveDid = createDidResolve([]);
     const gatewayApp = createGateway({
+      resolveDid: (did) => resolveDid(did),
       sources: [createEmbeddedSource(ipfs, options.dataDir)],
       cache: createMemoryCache(),
       budget: { strategy: "ordered", perSourceTimeoutMs: 5_000, totalBudgetMs: 10_000 },
@@ -122,6 +141,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         options.withGatewayService === false ? [] : [`${gateway.url}/{sender}/{data}`],
     });
     const fixtures = deployment.fixtures as NonNullable<Deployment["fixtures"]>;
+    resolveDid = createDidResolve([
+      {
+        name: "localhost",
+        chainId: chain.id,
+        rpcUrl,
+        registry: deployment.registry,
+        universalResolver: fixtures.universalResolver,
+      },
+    ]);
+    const resolverAbi = loadResolverArtifact().abi;
+    let certificateOrders: Address | undefined;
+    if (options.withCertificateAuthority) {
+      const ca = options.withCertificateAuthority;
+      log("deploying CertificateOrders and setting the resolver's certificate authority");
+      certificateOrders = await deployCertificateOrders(clients, {
+        admin: deployer.address,
+        ca: ca.operator ?? (accounts[9] as LocalAccount).address,
+        fees: ca.fees,
+      });
+      await setCertificateAuthority(
+        clients,
+        { address: deployment.resolver, abi: resolverAbi },
+        ca,
+      );
+    }
 
     return {
       rpcUrl,
@@ -138,7 +182,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         },
       },
       deployment,
-      resolver: { address: deployment.resolver, abi: loadResolverArtifact().abi },
+      resolver: { address: deployment.resolver, abi: resolverAbi },
+      certificateOrders,
       ipfs,
       ipfsGatewayUrl: pathGateway.url,
       gatewayUrl: gateway.url,

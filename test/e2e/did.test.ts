@@ -116,7 +116,13 @@ describe("end to end: did:ens with records published through the CLI", () => {
     await runCliJson([...cli, "keygen", REVOKED], env);
     await runCliJson([...cli, "approve", REVOKED, "--onchain"], env);
     await runCliJson(
-      [...cli, "set", REVOKED, `text/${DID_SERVICE_TEXT_KEY}`, textRecords[DID_SERVICE_TEXT_KEY]],
+      [
+        ...cli,
+        "set",
+        REVOKED,
+        `text/${DID_SERVICE_TEXT_KEY}`,
+        `@${join(dataDir, `${DID_SERVICE_TEXT_KEY}.json`)}`,
+      ],
       env,
     );
     await runCliJson([...cli, "publish", REVOKED], env);
@@ -177,12 +183,14 @@ describe("end to end: did:ens with records published through the CLI", () => {
     assert.equal(result.didResolutionMetadata.contentType, "application/did+ld+json");
   });
 
-  it("(c) the gateway's GET /1.0/identifiers/{did}", async () => {
-    const response = await fetch(`${gateway.url}/1.0/identifiers/${DID}`);
-    assert.equal(response.status, 200);
-    assert.equal(response.headers.get("content-type"), DID_RESOLUTION_LD_JSON);
-    const body = (await response.json()) as EnsDidResolutionResult;
-    assert.deepStrictEqual(body.didDocument, expected);
+  it("(c) the gateway's GET /1.0/identifiers/{did} (configured by ENSGATE_DID_NETWORKS, and the local stack's)", async () => {
+    for (const base of [gateway.url, stack.gatewayUrl]) {
+      const response = await fetch(`${base}/1.0/identifiers/${DID}`);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get("content-type"), DID_RESOLUTION_LD_JSON);
+      const body = (await response.json()) as EnsDidResolutionResult;
+      assert.deepStrictEqual(body.didDocument, expected);
+    }
   });
 
   it("records signed by a revoked signer fail the resolution everywhere (internalError)", async () => {

@@ -176,6 +176,10 @@ function devInstructions(info: {
     "the gateway (the signed record file's data, as the resolver's callback receives it):",
     `  curl ${info.gatewayUrl}/${info.resolver}/${callData}`,
     "",
+    "did:ens (DID document from the owner and the verified DID text records):",
+    `  curl ${info.gatewayUrl}/1.0/identifiers/did:ens:localhost:${info.name}`,
+    `  ensgate did ${info.name} --rpc ${info.rpcUrl} --registry ${info.registry} --universal-resolver ${info.universalResolver}`,
+    "",
     "Ctrl-C stops everything; records stay in the data folder for the next start.",
   ];
 }

@@ -1,0 +1,111 @@
+// Order validation: the DNS name, the CSR (lib/certs checks: size, DER, key type, signature,
+// SANs and CN inside the name's subtree and its bridge name), and the requester's ownership of
+// the name at the order's block. A failure is a reason for `reject(orderId, reason)`.
+import type { Address, Hex, PublicClient } from "viem";
+import {
+  assertCertificateName,
+  type CertificateOrderKind,
+  type CertificateRequestInfo,
+  CsrRejectedError,
+  checkCertificateRequest,
+  orderKindFromByte,
+} from "../../lib/certs/index.ts";
+import { dnsDecodeName, EnsgateError, namehash, normalizeName } from "../../lib/index.ts";
+import type { OrderEvent } from "./orderContract.ts";
+import { ownerAtBlock } from "./orderContract.ts";
+
+/** A valid order: the ENS name, its kind, the owner node's name (the domain) and the parsed CSR. */
+export type ValidOrder = {
+  ok: true;
+  name: string;
+  kind: CertificateOrderKind;
+  /** The closest ancestor of `name` that exists in the registry: its owner is the requester. */
+  domain: string;
+  info: CertificateRequestInfo;
+};
+
+/** A rejected order: `reason` goes on-chain (`<code>: <message>`). */
+export type RejectedOrder = { ok: false; reason: string };
+
+/** What validation needs from the chain. */
+export type ValidationContext = {
+  publicClient: PublicClient;
+  registry: Address;
+  nameWrapper: Address;
+  bridgeDomain: string;
+};
+
+/** Longest reason sent on-chain (the rest is cut: calldata costs gas). */
+const MAX_REASON_LENGTH = 200;
+
+const reject = (code: string, message: string): RejectedOrder => ({
+  ok: false,
+  reason: `${code}: ${message}`.slice(0, MAX_REASON_LENGTH),
+});
+
+/** Validates one order; never throws for a bad order (only for RPC failures). */
+export async function validateOrder(
+  order: OrderEvent,
+  context: ValidationContext,
+): Promise<ValidOrder | RejectedOrder> {
+  const kind = orderKindFromByte(order.kind);
+  if (!kind) return reject("unknownKind", `kind ${order.kind}`);
+  let name: string;
+  try {
+    const decoded = dnsDecodeName(order.dnsName as Hex);
+    name = normalizeName(decoded);
+    if (name !== decoded) return reject("invalidName", `${decoded} is not normalized`);
+    assertCertificateName(name);
+  } catch (error) {
+    return reject("invalidName", describe(error));
+  }
+  let info: CertificateRequestInfo;
+  try {
+    info = await checkCertificateRequest(order.csr, {
+      name,
+      bridgeDomain: context.bridgeDomain,
+      kind,
+    });
+  } catch (error) {
+    if (error instanceof CsrRejectedError) return reject(error.reason, describe(error));
+    return reject("malformedCsr", describe(error));
+  }
+  // An end-entity is published under the ordered name: its SANs must cover it.
+  if (
+    kind === "endEntity" &&
+    !info.dnsNames.some((san) => san === name || san === `*.${parent(name)}`)
+  )
+    return reject("nameNotInSans", `the CSR's SANs do not include ${name}`);
+  const owner = await findOwner(context, name, order.blockNumber);
+  if (!owner) return reject("notOwner", `${name} does not exist at block ${order.blockNumber}`);
+  if (owner.owner.toLowerCase() !== order.requester.toLowerCase())
+    return reject(
+      "notOwner",
+      `${order.requester} does not own ${owner.domain} at block ${order.blockNumber}`,
+    );
+  return { ok: true, name, kind, domain: owner.domain, info };
+}
+
+/** The closest existing ancestor of `name` (itself included) and its effective owner. */
+async function findOwner(
+  context: ValidationContext,
+  name: string,
+  blockNumber: bigint,
+): Promise<{ domain: string; owner: Address } | undefined> {
+  const labels = name.split(".");
+  for (let index = 0; index < labels.length - 1; index++) {
+    const domain = labels.slice(index).join(".");
+    const owner = await ownerAtBlock(context.publicClient, context, namehash(domain), blockNumber);
+    if (owner !== "0x0000000000000000000000000000000000000000") return { domain, owner };
+  }
+  return undefined;
+}
+
+function parent(name: string): string {
+  return name.slice(name.indexOf(".") + 1);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof EnsgateError) return error.shortMessage;
+  return (error as Error)?.message?.split("\n")[0] ?? String(error);
+}
