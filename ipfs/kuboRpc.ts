@@ -1,5 +1,7 @@
+import { createCipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
 import { privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import { create, type KuboRPCClient } from "kubo-rpc-client";
+import { base58btc } from "multiformats/bases/base58";
 import type { CID } from "multiformats/cid";
 import type { Hex } from "viem";
 import { deriveIpnsName, ipnsPrivateKeyFromSeed } from "../lib/index.ts";
@@ -66,9 +68,27 @@ function kuboError(call: string, error: unknown): KuboRpcError {
   return new KuboRpcError(call, reason, { status, cause: error });
 }
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : "";
+}
+
 function isNotFound(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : "";
+  const message = errorMessage(error);
   return NOT_FOUND_MESSAGES.some((pattern) => pattern.test(message));
+}
+
+// Errors by which js-ipfs (tested as an independent Kubo-RPC server) departs from Kubo; each one
+// triggers a second, js-ipfs-compatible request, so nothing changes for Kubo. See docs/ipfs.md.
+/** `files/write` over a file that is one raw block. */
+const JS_IPFS_NOT_A_FILE = /^not a file$/i;
+/** `name/resolve` of a k51 name, which js-ipfs looks up as a DNSLink domain. */
+const JS_IPFS_DNSLINK = /_dnslink\./i;
+/** `cat` of an `/ipns/` path, which js-ipfs's argument validation rejects. */
+const JS_IPFS_BAD_QUERY = /^Invalid request query input$/i;
+
+/** The base58btc peer ID (`12D3KooW…`) spelling of an IPNS name. */
+function toPeerIdString(name: CID): string {
+  return base58btc.encode(name.multihash.bytes).slice(1);
 }
 
 /** Formats milliseconds as a Go duration (`time.ParseDuration`), which Kubo expects. */
@@ -113,14 +133,69 @@ function compareSegments(a: string[], b: string[]): number {
   return a.length - b.length;
 }
 
-/** POSTs the libp2p protobuf private key as the multipart file field `key` (what Kubo expects). */
+/** Sends one key/import request and parses its `{ Id, Name }` answer. */
+async function sendKeyImport(
+  url: URL,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<
+  { ok: true; key: { Id: string; Name: string } } | { ok: false; status: number; message: string }
+> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      ...init,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new KuboRpcError("key/import", error instanceof Error ? error.message : String(error), {
+      cause: error,
+    });
+  }
+  const text = await response.text();
+  if (response.ok) return { ok: true, key: JSON.parse(text) as { Id: string; Name: string } };
+  let message = text.trim();
+  try {
+    message = (JSON.parse(text) as { Message?: string }).Message ?? message;
+  } catch {}
+  return { ok: false, status: response.status, message: message || response.statusText };
+}
+
+/**
+ * The key in js-ipfs's key/import format: libp2p's "exported" private key, i.e. multibase base64
+ * (`m…`) of salt(16) ‖ nonce(12) ‖ AES-128-GCM(protobuf) ‖ tag(16), the AES key being
+ * PBKDF2-SHA256(password, salt, 32767 iterations, 16 bytes) (`@libp2p/crypto` 1.x exporter).
+ */
+export function toJsIpfsKeyExport(protobuf: Uint8Array, password: string): string {
+  const salt = randomBytes(16);
+  const nonce = randomBytes(12);
+  const key = pbkdf2Sync(password, salt, 32767, 16, "sha256");
+  const cipher = createCipheriv("aes-128-gcm", key, nonce);
+  const sealed = Buffer.concat([
+    salt,
+    nonce,
+    cipher.update(protobuf),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ]);
+  return `m${sealed.toString("base64").replace(/=+$/, "")}`;
+}
+
+/**
+ * Imports a libp2p protobuf private key. Kubo takes it as the multipart file field `key`
+ * (`format=libp2p-protobuf-cleartext`). js-ipfs (an independent Kubo-RPC server, used by the
+ * integration test) answers that form with 415 and instead takes the key password-encrypted in the
+ * query (`pem`, `password`); that form is sent only after a 415, so Kubo never sees it.
+ */
 async function postKeyImport(
   base: URL,
   keyName: string,
   protobuf: Uint8Array,
   timeoutMs: number,
 ): Promise<{ Id: string; Name: string }> {
-  const url = new URL(`${base.href.replace(/\/+$/, "")}/key/import`);
+  const endpoint = `${base.href.replace(/\/+$/, "")}/key/import`;
+  const url = new URL(endpoint);
   url.searchParams.set("arg", keyName);
   url.searchParams.set("format", "libp2p-protobuf-cleartext");
   url.searchParams.set("ipns-base", "base36");
@@ -130,29 +205,17 @@ async function postKeyImport(
     new Blob([protobuf as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }),
     "key",
   );
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: "POST",
-      body: form,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    throw new KuboRpcError("key/import", error instanceof Error ? error.message : String(error), {
-      cause: error,
-    });
+  let result = await sendKeyImport(url, { body: form }, timeoutMs);
+  if (!result.ok && result.status === 415) {
+    const password = randomBytes(16).toString("hex");
+    const jsIpfsUrl = new URL(endpoint);
+    jsIpfsUrl.searchParams.set("arg", keyName);
+    jsIpfsUrl.searchParams.set("pem", toJsIpfsKeyExport(protobuf, password));
+    jsIpfsUrl.searchParams.set("password", password);
+    result = await sendKeyImport(jsIpfsUrl, {}, timeoutMs);
   }
-  const text = await response.text();
-  if (!response.ok) {
-    let message = text.trim();
-    try {
-      message = (JSON.parse(text) as { Message?: string }).Message ?? message;
-    } catch {}
-    throw new KuboRpcError("key/import", message || response.statusText, {
-      status: response.status,
-    });
-  }
-  return JSON.parse(text) as { Id: string; Name: string };
+  if (!result.ok) throw new KuboRpcError("key/import", result.message, { status: result.status });
+  return result.key;
 }
 
 class KuboIpfsClient implements KuboIpfs {
@@ -199,12 +262,20 @@ class KuboIpfsClient implements KuboIpfs {
           });
         } else {
           const bytes = typeof content === "string" ? textEncoder.encode(content) : content;
-          await this.client.files.write(target, bytes, {
-            create: true,
-            parents: true,
-            truncate: true,
-            cidVersion: 1,
-            rawLeaves: true,
+          const write = () =>
+            this.client.files.write(target, bytes, {
+              create: true,
+              parents: true,
+              truncate: true,
+              cidVersion: 1,
+              rawLeaves: true,
+            });
+          await write().catch(async (error: unknown) => {
+            // js-ipfs cannot overwrite a file that is a single raw block ("not a file"), which
+            // every small file added with raw leaves is; Kubo can. Remove it, then write anew.
+            if (!JS_IPFS_NOT_A_FILE.test(errorMessage(error))) throw error;
+            await this.client.files.rm(target);
+            await write();
           });
         }
       }
@@ -269,10 +340,20 @@ class KuboIpfsClient implements KuboIpfs {
   }
 
   async resolveName(name: string): Promise<CID> {
-    const key = formatIpnsName(parseIpnsName(name));
+    const cid = parseIpnsName(name);
+    const key = formatIpnsName(cid);
+    const resolve = async (arg: string) => {
+      let last: string | undefined;
+      for await (const path of this.client.name.resolve(arg, { recursive: true })) last = path;
+      return last;
+    };
     let last: string | undefined;
     try {
-      for await (const path of this.client.name.resolve(key, { recursive: true })) last = path;
+      last = await resolve(key).catch((error: unknown) => {
+        // js-ipfs takes a k51 name for a DNSLink domain; it resolves the base58 peer ID form.
+        if (!JS_IPFS_DNSLINK.test(errorMessage(error))) throw error;
+        return resolve(toPeerIdString(cid));
+      });
     } catch (error) {
       throw kuboError("name/resolve", error);
     }
@@ -286,21 +367,29 @@ class KuboIpfsClient implements KuboIpfs {
     const prefix =
       root.kind === "ipfs" ? `/ipfs/${root.cid}` : `/ipns/${formatIpnsName(root.name)}`;
     const segments = splitIpfsPath(path);
-    const target = [prefix, ...segments].join("/");
     try {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of this.client.cat(target)) chunks.push(chunk);
-      const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
-      let offset = 0;
-      for (const chunk of chunks) {
-        out.set(chunk, offset);
-        offset += chunk.length;
-      }
-      return out;
+      return await this.#cat([prefix, ...segments].join("/"));
     } catch (error) {
       if (isNotFound(error)) return undefined;
+      // js-ipfs's `cat` takes no /ipns/ path (400 "Invalid request query input"): resolve first.
+      if (root.kind === "ipns" && JS_IPFS_BAD_QUERY.test(errorMessage(error))) {
+        const cid = await this.resolveName(formatIpnsName(root.name));
+        return this.readFile(cid, path);
+      }
       throw kuboError("cat", error);
     }
+  }
+
+  async #cat(target: string): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of this.client.cat(target)) chunks.push(chunk);
+    const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return out;
   }
 
   #toCid(input: string | CID): CID {

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Runs every check: lint + format (Biome), types (tsc --noEmit), then every test under test/
-# (core library unit tests and Hardhat contract tests, one node:test run through Hardhat).
+# (one node:test run through Hardhat: unit, contract, gateway, IPFS, end-to-end and CLI tests).
 # Ends with the plain line "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 source "$root/scripts/node-env.sh"
 cd "$root"
+# The Kubo-RPC integration test needs the js-ipfs daemon, kept apart in .tools/ (about 3 min the
+# first time, instant afterwards). If this fails, test/cli/kubo.test.ts fails and says why.
+echo "== js-ipfs (Kubo-RPC test server)"
+bash scripts/setup-js-ipfs.sh || echo "js-ipfs set-up failed: the Kubo-RPC test will fail"
 
 failed_checks=0
 echo "== biome check"

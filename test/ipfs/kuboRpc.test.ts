@@ -1,12 +1,21 @@
-// Request-shape checks only, against a tiny 127.0.0.1 stand-in: NOT a real Kubo. A test against a
-// real Kubo-RPC daemon is pending (no Kubo binary can be installed here).
+// Request-shape checks only, against a tiny 127.0.0.1 stand-in: NOT a real Kubo. No Kubo binary can
+// be installed here; test/cli/kubo.test.ts runs the CLI against a real Kubo-RPC server (the js-ipfs
+// daemon). The "js-ipfs fallbacks" below pin down the retries that make that work without changing
+// what Kubo is sent.
 import assert from "node:assert/strict";
+import { createDecipheriv, pbkdf2Sync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { privateKeyToProtobuf } from "@libp2p/crypto/keys";
+import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import { KuboRpcError } from "../../ipfs/errors.ts";
-import { createKuboIpfs, toAddEntries, toGoDuration } from "../../ipfs/kuboRpc.ts";
+import {
+  createKuboIpfs,
+  toAddEntries,
+  toGoDuration,
+  toJsIpfsKeyExport,
+} from "../../ipfs/kuboRpc.ts";
 import { deriveIpnsName, ipnsPrivateKeyFromSeed } from "../../lib/index.ts";
 import { deriveTestIpnsSeed } from "./helpers.ts";
 
@@ -287,5 +296,128 @@ describe("Kubo RPC (request shapes against a stand-in)", () => {
     assert.throws(() => toGoDuration(0), KuboRpcError);
     const closed = createKuboIpfs({ url: "http://127.0.0.1:9", timeoutMs: 2_000 });
     await assert.rejects(closed.importKey(seed), KuboRpcError);
+  });
+});
+
+/** Decrypts js-ipfs's key/import `pem` (the inverse of `toJsIpfsKeyExport`). */
+function decryptJsIpfsKey(pem: string, password: string): Uint8Array {
+  assert.ok(pem.startsWith("m"), "multibase base64");
+  const sealed = Buffer.from(pem.slice(1), "base64");
+  const key = pbkdf2Sync(password, sealed.subarray(0, 16), 32767, 16, "sha256");
+  const decipher = createDecipheriv("aes-128-gcm", key, sealed.subarray(16, 28));
+  decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+  return new Uint8Array(
+    Buffer.concat([decipher.update(sealed.subarray(28, sealed.length - 16)), decipher.final()]),
+  );
+}
+
+describe("Kubo RPC: js-ipfs fallbacks (stand-in answering as js-ipfs does)", () => {
+  const kubo = new KuboStandIn();
+  let seed: `0x${string}`;
+  let name: string;
+  const empty = () => ({ bytes: new Uint8Array() });
+
+  before(async () => {
+    await kubo.start();
+    seed = await deriveTestIpnsSeed();
+    name = await deriveIpnsName(seed);
+  });
+  after(() => kubo.stop());
+  beforeEach(() => {
+    kubo.requests.length = 0;
+    kubo.replies = {};
+  });
+
+  it("key/import: after a 415 to the multipart form, sends the encrypted key as `pem`", async () => {
+    kubo.replies["key/list"] = () => ({ json: { Keys: [] } });
+    // js-ipfs answers with the base58 peer ID of the key.
+    const peerId = peerIdFromPrivateKey(await ipnsPrivateKeyFromSeed(seed)).toString();
+    kubo.replies["key/import"] = (request) =>
+      request.contentType.startsWith("multipart/")
+        ? { status: 415, json: { Message: "Unsupported Media Type", Code: 0, Type: "error" } }
+        : { json: { Id: peerId, Name: request.query.get("arg") } };
+    const ipfs = createKuboIpfs({ url: kubo.url });
+    assert.deepEqual(await ipfs.importKey(seed), { keyName: `ensgate-${name}`, name });
+    const [kuboForm, jsIpfsForm] = kubo.only("key/import");
+    assert.match(kuboForm?.contentType ?? "", /^multipart\/form-data/);
+    assert.ok(jsIpfsForm);
+    assert.equal(jsIpfsForm.query.get("arg"), `ensgate-${name}`);
+    const password = jsIpfsForm.query.get("password") as string;
+    assert.match(password, /^[0-9a-f]{32}$/);
+    assert.deepEqual(
+      decryptJsIpfsKey(jsIpfsForm.query.get("pem") as string, password),
+      privateKeyToProtobuf(await ipnsPrivateKeyFromSeed(seed)),
+    );
+    // Two exports of one key differ (fresh salt and nonce).
+    const protobuf = privateKeyToProtobuf(await ipnsPrivateKeyFromSeed(seed));
+    assert.notEqual(toJsIpfsKeyExport(protobuf, "pw"), toJsIpfsKeyExport(protobuf, "pw"));
+  });
+
+  it("key/import: any other failure is reported without a second request", async () => {
+    kubo.replies["key/list"] = () => ({ json: { Keys: [] } });
+    kubo.replies["key/import"] = () => ({ status: 500, json: { Message: "boom" } });
+    const ipfs = createKuboIpfs({ url: kubo.url });
+    await assert.rejects(ipfs.importKey(seed), /boom/);
+    assert.equal(kubo.only("key/import").length, 1);
+  });
+
+  it("files/write: `not a file` (a raw-block file) is removed, then written again", async () => {
+    let writes = 0;
+    kubo.replies["files/cp"] = empty;
+    kubo.replies["files/rm"] = empty;
+    kubo.replies["files/write"] = () =>
+      writes++ === 0 ? { status: 500, json: { Message: "not a file", Code: 0 } } : empty();
+    kubo.replies["files/stat"] = () => ({
+      json: { Hash: LEAF, Size: 0, CumulativeSize: 10, Type: "directory", Blocks: 1 },
+    });
+    const ipfs = createKuboIpfs({ url: kubo.url });
+    assert.equal((await ipfs.updateDirectory(ROOT, { "a/b.json": "new" })).toString(), LEAF);
+    const scratch = kubo.only("files/cp")[0]?.query.getAll("arg")[1] as string;
+    assert.deepEqual(
+      kubo.requests.map((r) => `${r.path.replace("/api/v0/", "")} ${r.query.get("arg")}`),
+      [
+        `files/cp /ipfs/${ROOT}`,
+        `files/write ${scratch}/a/b.json`,
+        `files/rm ${scratch}/a/b.json`,
+        `files/write ${scratch}/a/b.json`,
+        `files/stat ${scratch}`,
+        `files/rm ${scratch}`,
+      ],
+    );
+  });
+
+  it("name/resolve: a DNSLink failure on the k51 name is retried with the peer ID", async () => {
+    kubo.replies["name/resolve"] = (request) =>
+      request.query.get("arg")?.startsWith("k51")
+        ? { status: 500, json: { Message: `queryTxt ENOTFOUND _dnslink.${name}`, Code: 0 } }
+        : { ndjson: [{ Path: `/ipfs/${ROOT}` }] };
+    const ipfs = createKuboIpfs({ url: kubo.url });
+    assert.equal((await ipfs.resolveName(name)).toString(), ROOT);
+    const args = kubo.only("name/resolve").map((r) => r.query.get("arg"));
+    assert.equal(args[0], name);
+    assert.match(args[1] as string, /^12D3KooW/);
+    assert.equal(args[1], peerIdFromPrivateKey(await ipnsPrivateKeyFromSeed(seed)).toString());
+  });
+
+  it("cat: an /ipns/ path rejected as invalid input is resolved first, then read by CID", async () => {
+    kubo.replies.cat = (request) =>
+      request.query.get("arg")?.startsWith("/ipns/")
+        ? { status: 400, json: { Message: "Invalid request query input", Code: 1 } }
+        : request.query.get("arg")?.endsWith("/missing.json")
+          ? { status: 500, json: { Message: "file does not exist", Code: 0 } }
+          : { bytes: new TextEncoder().encode("ok") };
+    kubo.replies["name/resolve"] = () => ({ ndjson: [{ Path: `/ipfs/${ROOT}` }] });
+    const ipfs = createKuboIpfs({ url: kubo.url });
+    assert.equal(new TextDecoder().decode(await ipfs.readFile(name, "a/b.json")), "ok");
+    assert.equal(await ipfs.readFile(name, "missing.json"), undefined);
+    assert.deepEqual(
+      kubo.only("cat").map((r) => r.query.get("arg")),
+      [
+        `/ipns/${name}/a/b.json`,
+        `/ipfs/${ROOT}/a/b.json`,
+        `/ipns/${name}/missing.json`,
+        `/ipfs/${ROOT}/missing.json`,
+      ],
+    );
   });
 });
