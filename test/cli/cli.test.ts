@@ -15,20 +15,11 @@ import {
 import { demoRecordSet } from "../../scripts/stack/demoRecords.ts";
 import { registerName } from "../../scripts/stack/ensFixtures.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
-import { type CliRun, runCli, runCliJson } from "./runCli.ts";
+import { assertOneLineError, runCli, runCliJson } from "./runCli.ts";
 
 /** The `ensgate set` arguments of a record: its type string (or `dns`) and value. */
 function setArguments([request, value]: [RecordRequest, string]): [string, string] {
   return [request.type === "dnsRecord" ? "dns" : buildRecordType(request), value];
-}
-
-/** Asserts a failed run: exit code 1 and exactly one line on stderr matching `message`. */
-function assertOneLineError(run: CliRun, message: RegExp) {
-  assert.equal(run.code, 1, `expected exit 1, got ${run.code}: ${run.stdout} ${run.stderr}`);
-  const lines = run.stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `expected one line, got: ${run.stderr}`);
-  assert.match(lines[0] as string, /^ensgate: /);
-  assert.match(lines[0] as string, message);
 }
 
 describe("ensgate CLI on the local stack", () => {

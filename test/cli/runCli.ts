@@ -1,4 +1,5 @@
 // Runs the real `ensgate` CLI as a user would: a separate process, real files, real exit codes.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -35,4 +36,13 @@ export async function runCliJson<T = Record<string, unknown>>(
   if (run.code !== 0)
     throw new Error(`ensgate ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
+}
+
+/** Asserts a failed run: exit code 1 and exactly one `ensgate: …` line on stderr matching `message`. */
+export function assertOneLineError(run: CliRun, message: RegExp): void {
+  assert.equal(run.code, 1, `expected exit 1, got ${run.code}: ${run.stdout} ${run.stderr}`);
+  const lines = run.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, `expected one line, got: ${run.stderr}`);
+  assert.match(lines[0] as string, /^ensgate: /);
+  assert.match(lines[0] as string, message);
 }

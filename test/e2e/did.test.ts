@@ -25,7 +25,7 @@ import {
 } from "../../lib/index.ts";
 import { registerName } from "../../scripts/stack/ensFixtures.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
-import { type CliRun, runCli, runCliJson } from "../cli/runCli.ts";
+import { assertOneLineError, runCli, runCliJson } from "../cli/runCli.ts";
 import { expectedDidDocument, localDidNetworks } from "../gateway/didRoute.ts";
 
 const NAME = "didcli.eth";
@@ -56,15 +56,6 @@ const RECORD_FILES: Record<string, unknown> = {
     assertionMethod: [`${DID}#ed25519`, "#unknown"],
   },
 };
-
-/** Asserts a failed CLI run: exit 1 and one `ensgate: …` line on stderr matching `message`. */
-function assertOneLineError(run: CliRun, message: RegExp) {
-  assert.equal(run.code, 1, `expected exit 1, got ${run.code}: ${run.stdout} ${run.stderr}`);
-  const lines = run.stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `expected one line, got: ${run.stderr}`);
-  assert.match(lines[0] as string, /^ensgate: /);
-  assert.match(lines[0] as string, message);
-}
 
 describe("end to end: did:ens with records published through the CLI", () => {
   let stack: LocalStack;

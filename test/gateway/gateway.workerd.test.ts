@@ -1,89 +1,12 @@
 // The same gateway behaviour, run inside workerd: `wrangler dev` serves the Workers entry with
 // the deployment's wrangler.toml, offline, on a free loopback port.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describeGatewayBehaviour } from "./gatewayBehaviour.ts";
-import { freePort } from "./httpServers.ts";
+import { startWranglerDev } from "./wranglerDev.ts";
 
-/** Waits until `url` answers, or fails after `timeoutMs` with what the process printed. */
-async function waitForServer(
-  url: string,
-  child: ChildProcess,
-  output: () => string,
-  timeoutMs = 60_000,
-) {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (child.exitCode !== null)
-      throw new Error(`wrangler dev exited (${child.exitCode}):\n${output()}`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  throw new Error(`wrangler dev did not start within ${timeoutMs} ms:\n${output()}`);
-}
-
-describeGatewayBehaviour("workerd", async (sourceUrl) => {
-  const port = await freePort();
-  const state = mkdtempSync(join(tmpdir(), "ensgate-wrangler-"));
-  const child = spawn(
-    "npx",
-    [
-      "--no-install",
-      "wrangler",
-      "dev",
-      "-c",
-      "gateway/worker/wrangler.toml",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(await freePort()),
-      "--persist-to",
-      state,
-      "--log-level",
-      "warn",
-      "--var",
-      `ENSGATE_SOURCES:http:${sourceUrl}`,
-      "--var",
-      "ENSGATE_SOURCE_TIMEOUT_MS:2000",
-      "--var",
-      "ENSGATE_BUDGET_MS:4000",
-    ],
-    {
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        CI: "true",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
-  let output = "";
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => (output += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      process.kill(-child.pid, "SIGTERM");
-      await exited;
-    }
-    rmSync(state, { recursive: true, force: true });
-  };
-  try {
-    await waitForServer(`${url}/health`, child, () => output);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url, close: stop };
-});
+describeGatewayBehaviour("workerd", (sourceUrl) =>
+  startWranglerDev({
+    ENSGATE_SOURCES: `http:${sourceUrl}`,
+    ENSGATE_SOURCE_TIMEOUT_MS: "2000",
+    ENSGATE_BUDGET_MS: "4000",
+  }),
+);

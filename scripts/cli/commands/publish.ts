@@ -1,10 +1,10 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { createEmbeddedIpfs, createKuboIpfs } from "../../../ipfs/index.ts";
 import type { CommandContext } from "../context.ts";
-import { CliError, describeError } from "../errors.ts";
+import { CliError } from "../errors.ts";
 import { loadKeys, type StoredKeys } from "../keyStore.ts";
-import { type IpfsWriter, type PublishResult, publishTree } from "../publisher.ts";
+import { openIpfsWriter } from "../openIpfsWriter.ts";
+import { type PublishResult, publishTree } from "../publisher.ts";
 import { readTree, treeDir } from "../recordsTree.ts";
 
 /** `ensgate publish [key names...]`: adds each records tree to IPFS and publishes its IPNS name. */
@@ -20,7 +20,7 @@ export async function publishCommand(context: CommandContext, keyNames: string[]
       throw new CliError(`no keys for ${keyName}: run \`ensgate keygen ${keyName}\` first`);
     keySets.push(keys);
   }
-  const { writer, close } = await openIpfs(config.ipfs, config.dataDir);
+  const { writer, close } = await openIpfsWriter(config.ipfs, join(config.dataDir, "ipfs"));
   const results: (PublishResult & { keyName: string })[] = [];
   try {
     for (const keys of keySets) {
@@ -57,36 +57,4 @@ async function listTrees(dataDir: string): Promise<string[]> {
   } catch {
     return [];
   }
-}
-
-/** The IPFS node to publish through: the embedded store in the data folder, or a Kubo RPC URL. */
-async function openIpfs(
-  target: string,
-  dataDir: string,
-): Promise<{ writer: IpfsWriter; close: () => Promise<void> }> {
-  if (target === "embedded") {
-    const ipfs = await createEmbeddedIpfs({ directory: join(dataDir, "ipfs") });
-    return {
-      writer: {
-        addDirectory: (files) => ipfs.addDirectory(files),
-        updateDirectory: (root, changes) => ipfs.updateDirectory(root, changes),
-        publishName: (seed, cid) => ipfs.publishName(seed, cid),
-      },
-      close: () => ipfs.stop(),
-    };
-  }
-  const kubo = createKuboIpfs({ url: target });
-  try {
-    await kubo.client.version({ signal: AbortSignal.timeout(5_000) });
-  } catch (error) {
-    throw new CliError(`cannot reach the Kubo RPC API at ${target} (${describeError(error)})`);
-  }
-  return {
-    writer: {
-      addDirectory: (files) => kubo.addDirectory(files),
-      updateDirectory: (root, changes) => kubo.updateDirectory(root, changes),
-      publishName: (seed, cid) => kubo.publishName(seed, cid),
-    },
-    close: async () => {},
-  };
 }
