@@ -86,7 +86,7 @@ export function buildProgram(): Command {
     .option("--gateway-port <port>", "ensgate gateway port (default: a free one)")
     .option("--ipfs-port <port>", "IPFS path gateway port (default: a free one)")
     .action(
-      run(8, (context, options: { rpcPort?: string; gatewayPort?: string; ipfsPort?: string }) =>
+      run(7, (context, options: { rpcPort?: string; gatewayPort?: string; ipfsPort?: string }) =>
         devCommand(context, options),
       ),
     );
