@@ -11,7 +11,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import tls from "node:tls";
-import { Contract, EnsPlugin, JsonRpcProvider, Network } from "ethers";
+import type { JsonRpcProvider } from "ethers";
 import { decodeFunctionResult, type Hex, type LocalAccount, parseAbi } from "viem";
 import {
   bridgeName,
@@ -24,21 +24,13 @@ import {
   parsePemChain,
   verifyCertificateChainLinks,
 } from "../../lib/certs/index.ts";
-import {
-  buildAnswer,
-  dnsEncodeName,
-  encodeRecordCall,
-  encodeRecordValue,
-  namehash,
-  type RecordRequest,
-} from "../../lib/index.ts";
+import { buildAnswer, encodeRecordValue, type RecordRequest } from "../../lib/index.ts";
 import type { CaFolder } from "../../scripts/ca/caFiles.ts";
 import { loadIntermediate } from "../../scripts/ca/caFiles.ts";
 import type { CaService } from "../../scripts/ca/caService.ts";
 import { ORDER_STATUS } from "../../scripts/ca/orderContract.ts";
 import type { OrderStore } from "../../scripts/ca/orderStore.ts";
 import { buildCertificateRequest } from "../../scripts/cli/certificateRequest.ts";
-import { LOCAL_BATCH_GATEWAY_URL, universalResolverAbi } from "../../scripts/stack/ensFixtures.ts";
 import type { LocalStack } from "../../scripts/stack/localStack.ts";
 import {
   ORDERS_ABI,
@@ -48,6 +40,7 @@ import {
   waitForSettlement,
 } from "../ca/helpers.ts";
 import { BRIDGE, ecKey, makeCsr, OPENSSL, openssl, opensslCsr, tempDir } from "../certs/helpers.ts";
+import { createEthersProvider, ethersAnswer, viemAnswer } from "./clients.ts";
 import { registerWithResolver } from "./names.ts";
 
 describe("end to end: certificates ordered on chain, issued by the CA, served as records", () => {
@@ -69,9 +62,7 @@ describe("end to end: certificates ordered on chain, issued by the CA, served as
     stranger = stack.accounts[2] as LocalAccount;
     await registerWithResolver(stack, "alice.eth", owner.address);
     ca = runCaInProcess(stack, folder);
-    const network = new Network("ensgate-local", stack.chain.id);
-    network.attachPlugin(new EnsPlugin(stack.ens.registry.address, stack.chain.id));
-    provider = new JsonRpcProvider(stack.rpcUrl, network, { staticNetwork: network });
+    provider = createEthersProvider(stack);
     keys = await generateCertificateKeyPair("P-256");
   });
 
@@ -83,35 +74,6 @@ describe("end to end: certificates ordered on chain, issued by the CA, served as
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     dir.cleanup();
   });
-
-  async function viemAnswer(forName: string, request: RecordRequest): Promise<Hex> {
-    const [answer] = await stack.publicClient.readContract({
-      address: stack.ens.universalResolver.address,
-      abi: universalResolverAbi,
-      functionName: "resolveWithGateways",
-      args: [
-        dnsEncodeName(forName),
-        encodeRecordCall(namehash(forName), request),
-        [LOCAL_BATCH_GATEWAY_URL],
-      ],
-    });
-    return answer;
-  }
-
-  async function ethersAnswer(forName: string, request: RecordRequest): Promise<Hex> {
-    const resolver = await provider.getResolver(forName);
-    assert.ok(resolver);
-    const contract = new Contract(
-      resolver.address,
-      ["function resolve(bytes name, bytes data) view returns (bytes)"],
-      provider,
-    );
-    return (await contract
-      .getFunction("resolve")
-      .staticCall(dnsEncodeName(forName), encodeRecordCall(namehash(forName), request), {
-        enableCcipRead: true,
-      })) as Hex;
-  }
 
   it("order -> validated, issued, published, fulfilled with the certificate's SHA-256", async () => {
     const csr = await buildCertificateRequest(keys, { name, bridgeDomain: BRIDGE });
@@ -133,8 +95,8 @@ describe("end to end: certificates ordered on chain, issued by the CA, served as
 
   it("the chain resolves as text org.ensgate.tls.chain through viem and ethers, signed by the CA", async () => {
     const request: RecordRequest = { type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY };
-    const viem = await viemAnswer(name, request);
-    const ethers = await ethersAnswer(name, request);
+    const viem = await viemAnswer(stack, name, request);
+    const ethers = await ethersAnswer(provider, name, request);
     assert.equal(viem, ethers);
     resolvedChain = decodeFunctionResult({
       abi: parseAbi(["function text(bytes32,string) view returns (string)"]),
@@ -152,8 +114,8 @@ describe("end to end: certificates ordered on chain, issued by the CA, served as
     const [ee] = parsePemChain(resolvedChain);
     assert.ok(ee);
     const expected = buildAnswer(tlsa, encodeRecordValue(tlsa, buildTlsaZoneLine(name, ee)));
-    assert.equal(await viemAnswer(name, tlsa), expected);
-    assert.equal(await ethersAnswer(name, tlsa), expected);
+    assert.equal(await viemAnswer(stack, name, tlsa), expected);
+    assert.equal(await ethersAnswer(provider, name, tlsa), expected);
   });
 
   it("openssl verify accepts the chain with the root as the only trust anchor (name and bridge name)", () => {
@@ -270,7 +232,7 @@ describe("end to end: certificates ordered on chain, issued by the CA, served as
     const orderId = await placeOrder(stack, owner, { name: "alice.eth", csr, kind: 0 });
     const settled = await waitForSettlement(stack, orderId);
     assert.equal(settled.status, ORDER_STATUS.Fulfilled, settled.reason);
-    const answer = await viemAnswer("_ca.alice.eth", {
+    const answer = await viemAnswer(stack, "_ca.alice.eth", {
       type: "text",
       key: CERTIFICATE_CHAIN_TEXT_KEY,
     });

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Contract, EnsPlugin, JsonRpcProvider, Network } from "ethers";
+import type { JsonRpcProvider } from "ethers";
 import {
   decodeFunctionResult,
   type Hex,
@@ -25,8 +25,8 @@ import {
   type RecordRequest,
 } from "../../lib/index.ts";
 import { demoRecordSet as demoRecords } from "../../scripts/stack/demoRecords.ts";
-import { LOCAL_BATCH_GATEWAY_URL, universalResolverAbi } from "../../scripts/stack/ensFixtures.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
+import { createEthersProvider, ethersAnswer, viemAnswer } from "./clients.ts";
 import { publishTree, registerWithResolver, writeResolver } from "./names.ts";
 
 /** The selector of the resolver's `InvalidRecordSignature()` custom error. */
@@ -92,9 +92,7 @@ describe("end to end: resolving ensgate records", () => {
     );
     await writeResolver(stack, owner, "setRecordhash", [tampered, tamperedHash]);
 
-    const network = new Network("ensgate-local", stack.chain.id);
-    network.attachPlugin(new EnsPlugin(stack.ens.registry.address, stack.chain.id));
-    provider = new JsonRpcProvider(stack.rpcUrl, network, { staticNetwork: network });
+    provider = createEthersProvider(stack);
   });
 
   after(async () => {
@@ -106,37 +104,6 @@ describe("end to end: resolving ensgate records", () => {
   const universalResolver = () => stack.ens.universalResolver.address;
   const expectedAnswer = (request: RecordRequest, value: string) =>
     buildAnswer(request, encodeRecordValue(request, value));
-
-  /** Every record of `name` through viem and the UniversalResolver: the raw answer bytes. */
-  async function viemAnswer(name: string, request: RecordRequest): Promise<Hex> {
-    const [answer] = await stack.publicClient.readContract({
-      address: universalResolver(),
-      abi: universalResolverAbi,
-      functionName: "resolveWithGateways",
-      args: [
-        dnsEncodeName(name),
-        encodeRecordCall(namehash(name), request),
-        [LOCAL_BATCH_GATEWAY_URL],
-      ],
-    });
-    return answer;
-  }
-
-  /** Every record of `name` through ethers: the resolver's `resolve` with CCIP-Read on. */
-  async function ethersAnswer(name: string, request: RecordRequest): Promise<Hex> {
-    const resolver = await provider.getResolver(name);
-    assert.ok(resolver, `ethers found no resolver for ${name}`);
-    const contract = new Contract(
-      resolver.address,
-      ["function resolve(bytes name, bytes data) view returns (bytes)"],
-      provider,
-    );
-    return (await contract
-      .getFunction("resolve")
-      .staticCall(dnsEncodeName(name), encodeRecordCall(namehash(name), request), {
-        enableCcipRead: true,
-      })) as Hex;
-  }
 
   for (const name of ["alice.eth", "sub.alice.eth", "bob.eth"]) {
     describe(name, () => {
@@ -200,14 +167,14 @@ describe("end to end: resolving ensgate records", () => {
       it("viem: every record type through the UniversalResolver, verified by the callback", async () => {
         for (const [request, value] of expected[name] as [RecordRequest, string][])
           assert.equal(
-            await viemAnswer(name, request),
+            await viemAnswer(stack, name, request),
             expectedAnswer(request, value),
             `${request.type} of ${name}`,
           );
       });
 
       it("viem: contenthash decodes to the published ipfs:// value", async () => {
-        const answer = await viemAnswer(name, { type: "contenthash" });
+        const answer = await viemAnswer(stack, name, { type: "contenthash" });
         const bytes = decodeFunctionResult({
           abi: parseAbi(["function contenthash(bytes32) view returns (bytes)"]),
           functionName: "contenthash",
@@ -239,7 +206,7 @@ describe("end to end: resolving ensgate records", () => {
       it("ethers v6: every record type through resolve() with CCIP-Read", async () => {
         for (const [request, value] of expected[name] as [RecordRequest, string][])
           assert.equal(
-            await ethersAnswer(name, request),
+            await ethersAnswer(provider, name, request),
             expectedAnswer(request, value),
             `${request.type} of ${name}`,
           );
@@ -323,12 +290,12 @@ describe("end to end: resolving ensgate records", () => {
       it(`resolves every record type of ${name} through viem and ethers`, async () => {
         for (const [request, value] of expected[name] as [RecordRequest, string][]) {
           assert.equal(
-            await viemAnswer(name, request),
+            await viemAnswer(stack, name, request),
             expectedAnswer(request, value),
             `viem ${request.type} of ${name}`,
           );
           assert.equal(
-            await ethersAnswer(name, request),
+            await ethersAnswer(provider, name, request),
             expectedAnswer(request, value),
             `ethers ${request.type} of ${name}`,
           );
@@ -337,11 +304,11 @@ describe("end to end: resolving ensgate records", () => {
 
     it("makes the callback revert on a tampered file", async () => {
       await assert.rejects(
-        viemAnswer("tampered.eth", { type: "text", key: "avatar" }),
+        viemAnswer(stack, "tampered.eth", { type: "text", key: "avatar" }),
         (error: Error) => error.message.includes(`ResolverError("${INVALID_RECORD_SIGNATURE}")`),
       );
       await assert.rejects(
-        ethersAnswer("tampered.eth", { type: "text", key: "avatar" }),
+        ethersAnswer(provider, "tampered.eth", { type: "text", key: "avatar" }),
         (error: Error) => error.message.includes(INVALID_RECORD_SIGNATURE),
       );
     });
