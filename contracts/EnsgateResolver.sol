@@ -166,11 +166,20 @@ contract EnsgateResolver is IExtendedResolver, IERC165, IEnsgateResolver, Ownabl
     // ERC-165
     // ----------------------------------------------------------------------------------------
 
-    /// @notice ERC-165: the extended resolver (0x9061b923) and ERC-165 itself (0x01ffc9a7).
+    /// @notice ERC-165: the extended resolver (0x9061b923), ERC-7996 `supportsFeature`
+    ///         (0x582de3e7) and ERC-165 itself (0x01ffc9a7).
     /// @param interfaceId The interface id.
     /// @return Whether it is supported.
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
-        return interfaceId == type(IExtendedResolver).interfaceId || interfaceId == type(IERC165).interfaceId;
+        return interfaceId == type(IExtendedResolver).interfaceId || interfaceId == type(IERC165).interfaceId
+            || interfaceId == 0x582de3e7;
+    }
+
+    /// @notice ERC-7996 (ENSIP-22): no optional feature, so a UniversalResolver splits
+    ///         `resolve(name, multicall(...))` into one lookup per record (docs/resolver.md).
+    /// @return Always false.
+    function supportsFeature(bytes4) external pure returns (bool) {
+        return false;
     }
 
     // ----------------------------------------------------------------------------------------
