@@ -1,8 +1,16 @@
-// The real clients of the end-to-end tests: viem through the UniversalResolver fixture, and
-// ethers v6 walking the registry itself, both with CCIP-Read on.
+// The real clients of the end-to-end tests: viem through the UniversalResolver fixture, ensjs 4.x
+// through its `resolve(bytes,bytes)`, and ethers v6 walking the registry itself, all with
+// CCIP-Read on.
 import assert from "node:assert/strict";
 import { Contract, EnsPlugin, JsonRpcProvider, Network } from "ethers";
-import type { Hex } from "viem";
+import {
+  type Chain,
+  createPublicClient,
+  type Hex,
+  http,
+  type PublicClient,
+  type Transport,
+} from "viem";
 import { dnsEncodeName, encodeRecordCall, namehash, type RecordRequest } from "../../lib/index.ts";
 import { LOCAL_BATCH_GATEWAY_URL, universalResolverAbi } from "../../scripts/stack/ensFixtures.ts";
 import type { LocalStack } from "../../scripts/stack/localStack.ts";
@@ -51,4 +59,23 @@ export async function ethersAnswer(
     .staticCall(dnsEncodeName(name), encodeRecordCall(namehash(name), request), {
       enableCcipRead: true,
     })) as Hex;
+}
+
+/**
+ * An ensjs 4.x client for the local stack: a custom chain carrying the devnet's ENS contracts
+ * (ensjs's `addEnsContracts` only knows mainnet and Sepolia). ensjs reads `ensUniversalResolver`
+ * (and `ensRegistry`) from `chain.contracts`; with no `gatewayUrls` it calls the
+ * UniversalResolver's `resolve(bytes,bytes)`, whose default batch gateway is
+ * `x-batch-gateway:true` (viem runs the batch in-process).
+ */
+export function createEnsjsClient(stack: LocalStack): PublicClient<Transport, Chain> {
+  const chain: Chain = {
+    ...stack.chain,
+    contracts: {
+      ...stack.chain.contracts,
+      ensRegistry: { address: stack.ens.registry.address },
+      ensUniversalResolver: { address: stack.ens.universalResolver.address },
+    },
+  };
+  return createPublicClient({ chain, transport: http(stack.rpcUrl) });
 }
