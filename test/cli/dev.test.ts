@@ -70,6 +70,13 @@ describe("ensgate dev", () => {
     assert.equal(runSnippet(snippet(output, "viem:")), "https://ens.example/demo.eth.png");
   });
 
+  it("prints an ensjs snippet (getRecords, default options) that resolves the demo avatar", () => {
+    assert.equal(
+      runSnippet(snippet(output, "ensjs 4.x (ENS's library; default options):")),
+      "https://ens.example/demo.eth.png",
+    );
+  });
+
   it("prints an ethers v6 snippet that resolves the demo avatar", () => {
     assert.equal(runSnippet(snippet(output, "ethers v6:")), "https://ens.example/demo.eth.png");
   });
