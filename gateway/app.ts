@@ -1,14 +1,11 @@
 import { cors, Router } from "itty-router";
-import { type Hex, isAddress } from "viem";
+import { type Address, type Hex, isAddress } from "viem";
 import { type DidResolve, handleDidRequest } from "../lib/did/index.ts";
 import { decodeResolveOffchainCall, RESOLVE_OFFCHAIN_SIGNATURE } from "../lib/index.ts";
+import { buildLookupCacheKey } from "./cache/recordCache.ts";
 import { createCcipReadRouter, errorResponse } from "./ccipReadRouter.ts";
 import { createDidResolve } from "./did.ts";
-import {
-  answerResolveOffchainCached,
-  buildLookupCacheKey,
-  type ResolveOffchainOptions,
-} from "./resolveOffchain.ts";
+import { answerResolveOffchainCached, type ResolveOffchainOptions } from "./resolveOffchain.ts";
 
 /** Options of the gateway app: the resolution options plus the request size limit. */
 export type GatewayOptions = ResolveOffchainOptions & {
@@ -35,8 +32,8 @@ export function createGateway(options: GatewayOptions) {
   const ccip = createCcipReadRouter({ maxBodyBytes: options.maxBodyBytes });
   ccip.add({
     type: RESOLVE_OFFCHAIN_SIGNATURE,
-    handle: (_args, { data }) =>
-      answerResolveOffchainCached(data, () => decodeResolveOffchainCall(data), options),
+    handle: (_args, { to, data }) =>
+      answerResolveOffchainCached(to, data, () => decodeResolveOffchainCall(data), options),
   });
 
   const { preflight, corsify } = cors({ allowMethods: ["GET", "POST", "OPTIONS"] });
@@ -57,8 +54,8 @@ export function createGateway(options: GatewayOptions) {
   router.all("*", (request) => ccip.fetch(request));
 
   /**
-   * Cache hits skip routing and ABI decoding: a GET whose calldata was answered before is
-   * served straight from the lookup cache (it was verified when it was cached).
+   * Cache hits skip routing and ABI decoding: a GET whose sender and calldata were answered
+   * before is served straight from the lookup cache (it was verified when it was cached).
    */
   const ResponseClass = options.Response ?? Response;
   const answerFromCache = async (request: Request): Promise<Response | undefined> => {
@@ -68,7 +65,7 @@ export function createGateway(options: GatewayOptions) {
     if (extra !== undefined || !sender || !rawData || !isAddress(sender, { strict: false }))
       return undefined;
     const data = (rawData.endsWith(".json") ? rawData.slice(0, -5) : rawData) as Hex;
-    const key = buildLookupCacheKey(data);
+    const key = buildLookupCacheKey(sender as Address, data);
     const hit = options.cache.peek ? options.cache.peek(key) : await options.cache.get(key);
     if (!hit || hit.data === null) return undefined;
     if (hit.validUntil !== undefined && Number(hit.validUntil) < Date.now() / 1000)

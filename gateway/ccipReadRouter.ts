@@ -6,14 +6,16 @@ import {
   encodeFunctionResult,
   type Hex,
   isAddress,
-  isHex,
   parseAbiItem,
   toFunctionSelector,
 } from "viem";
-import { EnsgateError } from "../lib/index.ts";
+import { EnsgateError, normalizeHexBytes } from "../lib/index.ts";
 import { BadRequestError, GatewayHttpError } from "./errors.ts";
 
-/** An EIP-3668 request: the contract that reverted (`sender`) and the `callData` it asked for. */
+/**
+ * An EIP-3668 request: the contract that reverted (`sender`) and the `callData` it asked for.
+ * Handlers get `data` lower-cased (hex is read in any case).
+ */
 export type CcipReadRequest = { to: Address; data: Hex };
 /** What a request produced: the HTTP status and the JSON body (`{ data }` or `{ message }`). */
 export type CcipReadResponse = { status: number; body: { data: Hex } | { message: string } };
@@ -59,13 +61,15 @@ export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
   };
 
   /** Answers one request without HTTP (what `fetch` calls after parsing). */
-  const call = async ({ to, data }: CcipReadRequest): Promise<CcipReadResponse> => {
+  const call = async ({ to, data: rawData }: CcipReadRequest): Promise<CcipReadResponse> => {
     try {
       if (!isAddress(to, { strict: false }))
         throw new BadRequestError(`sender ${String(to)} is not an address`);
-      if (!isHex(data, { strict: true }) || data.length < 10)
+      // One hex grammar (lib `normalizeHexBytes`): any case, whole bytes; handlers see lower case.
+      const data = normalizeHexBytes(rawData);
+      if (data === undefined || data.length < 10)
         throw new BadRequestError("data must be 0x-hex of at least 4 bytes");
-      const selector = data.slice(0, 10).toLowerCase() as Hex;
+      const selector = data.slice(0, 10) as Hex;
       const handler = handlers.get(selector);
       if (!handler) throw new BadRequestError(`no handler for function selector ${selector}`, 404);
       let args: readonly unknown[];

@@ -11,7 +11,12 @@ import {
   type ResolveOffchainCall,
   verifyRecord,
 } from "../lib/index.ts";
-import { buildCacheKey, type CachedRecord, type RecordCache } from "./cache/recordCache.ts";
+import {
+  buildLookupCacheKey,
+  buildRecordCacheKey,
+  type CachedRecord,
+  type RecordCache,
+} from "./cache/recordCache.ts";
 import { GatewayHttpError } from "./errors.ts";
 import { type ReadBudget, readFromSources } from "./sources/readFromSources.ts";
 import type { RecordSource } from "./sources/recordSource.ts";
@@ -26,13 +31,23 @@ export type ResolveOffchainOptions = {
   /** How long "file does not exist" is cached, in seconds. */
   missingTtlSeconds: number;
   /**
-   * Checks the resolver's on-chain approvals (needs an RPC). Without it, a signer that is neither
-   * the owner nor approved off-chain is passed through: the contract still checks it, so at worst
-   * the callback reverts, which is no worse than withholding the record.
+   * Checks the resolver's on-chain approvals (needs an RPC): whether `owner` approved `signer` for
+   * `name` (or an ancestor) on the resolver deployment `resolver`, the lookup's sender (settings
+   * are per deployment). Without it, a signer that is neither the owner nor approved off-chain is
+   * passed through: the contract still checks it, so at worst the callback reverts, which is no
+   * worse than withholding the record.
    */
-  isApprovedOnChain?: ((owner: Address, signer: Address) => Promise<boolean>) | undefined;
+  isApprovedOnChain?: ((query: OnchainApprovalQuery) => Promise<boolean>) | undefined;
   /** Unix seconds now (tests pin it). */
   now?: () => bigint;
+};
+
+/** What `isApprovedOnChain` is asked: one signer, for one name, of one owner, on one deployment. */
+export type OnchainApprovalQuery = {
+  resolver: Address;
+  name: string;
+  owner: Address;
+  signer: Address;
 };
 
 /** A file that passed verification (or, `deferred`, whose on-chain approval only the contract can check). */
@@ -49,11 +64,14 @@ export type LookupAnswer = {
 };
 
 /**
- * Answers one `resolveOffchain` lookup: finds the record file with the core library's path rules,
- * reads it from the sources, verifies it with the same rules as the contract, and caches it.
+ * Answers one `resolveOffchain` lookup from resolver `sender` (the EIP-3668 sender): finds the
+ * record file with the core library's path rules, reads it from the sources, verifies it with the
+ * same rules as the contract (v2 records must be bound to `sender`), and caches it under
+ * everything it was verified for (`buildRecordCacheKey`).
  * Throws `GatewayHttpError` 422 when every copy found fails verification and 502 when no source answers.
  */
 export async function answerResolveOffchain(
+  sender: Address,
   call: ResolveOffchainCall,
   options: ResolveOffchainOptions,
 ): Promise<LookupAnswer> {
@@ -61,21 +79,25 @@ export async function answerResolveOffchain(
   const { request } = decodeRecordCall(call.data);
   const target = parseRecordhash(call.recordhash);
   const now = (options.now ?? (() => BigInt(Math.floor(Date.now() / 1000))))();
-  const verifiedFor = {
-    owner: call.owner,
-    epoch: call.epoch.toString(),
-    chainId: call.chainId.toString(),
-  };
+  const { isApprovedOnChain } = options;
 
   // An ABI bitmask may be answered by any of its content types' files, lowest first.
   for (const recordType of buildRecordTypeCandidates(request)) {
     const fileRequest: RecordRequest =
       request.type === "abi" ? parseRecordType(recordType) : request;
     const path = buildRecordFilePath(name, fileRequest);
-    const key = buildCacheKey(call.recordhash, path);
+    const key = buildRecordCacheKey({
+      resolver: sender,
+      chainId: call.chainId,
+      recordhash: call.recordhash,
+      name,
+      recordType,
+      owner: call.owner,
+      epoch: call.epoch,
+    });
 
     const cached = await options.cache.get(key);
-    if (cached && isUsable(cached, verifiedFor, now)) {
+    if (cached && isFresh(cached, now)) {
       if (cached.data !== null) {
         const validUntil = cached.validUntil === undefined ? undefined : BigInt(cached.validUntil);
         const ttlSeconds = cacheTtl(options.cacheTtlSeconds, validUntil, now);
@@ -98,15 +120,12 @@ export async function answerResolveOffchain(
           name,
           request: fileRequest,
           chainId: call.chainId,
+          resolver: sender,
           owner: call.owner,
           epoch: call.epoch,
           now,
-          isApprovedOnChain: options.isApprovedOnChain
-            ? (signer) =>
-                (options.isApprovedOnChain as NonNullable<typeof options.isApprovedOnChain>)(
-                  call.owner,
-                  signer,
-                )
+          isApprovedOnChain: isApprovedOnChain
+            ? (signer) => isApprovedOnChain({ resolver: sender, name, owner: call.owner, signer })
             : undefined,
         });
         if (verification.valid)
@@ -128,17 +147,13 @@ export async function answerResolveOffchain(
         if (!deferred) {
           const ttl = cacheTtl(options.cacheTtlSeconds, validUntil, now);
           if (ttl > 0)
-            await options.cache.put(
-              key,
-              { data, verifiedFor, validUntil: validUntil?.toString() },
-              ttl,
-            );
+            await options.cache.put(key, { data, validUntil: validUntil?.toString() }, ttl);
         }
         const ttlSeconds = deferred ? 0 : cacheTtl(options.cacheTtlSeconds, validUntil, now);
         return { data, source: outcome.source, cached: false, ttlSeconds, validUntil };
       }
       case "missing":
-        await options.cache.put(key, { data: null, verifiedFor }, options.missingTtlSeconds);
+        await options.cache.put(key, { data: null }, options.missingTtlSeconds);
         continue;
       case "rejected":
         throw new GatewayHttpError(
@@ -155,17 +170,9 @@ export async function answerResolveOffchain(
   return { data: "0x", source: "none", cached: false, ttlSeconds: options.missingTtlSeconds };
 }
 
-/** A cache entry is served only under the context it was verified for, and before it expires. */
-function isUsable(
-  cached: CachedRecord,
-  verifiedFor: CachedRecord["verifiedFor"],
-  now: bigint,
-): boolean {
-  const same =
-    cached.verifiedFor.owner === verifiedFor.owner &&
-    cached.verifiedFor.epoch === verifiedFor.epoch &&
-    cached.verifiedFor.chainId === verifiedFor.chainId;
-  return same && (cached.validUntil === undefined || BigInt(cached.validUntil) >= now);
+/** A cache entry (found under the key of what it was verified for) is served until its validUntil. */
+function isFresh(cached: CachedRecord, now: bigint): boolean {
+  return cached.validUntil === undefined || BigInt(cached.validUntil) >= now;
 }
 
 /** Cache lifetime of a verified record: the configured TTL, cut short by the record's validUntil. */
@@ -176,42 +183,27 @@ function cacheTtl(ttlSeconds: number, validUntil: bigint | undefined, now: bigin
 }
 
 /**
- * The cache key of a whole lookup: its callData, which holds everything the answer depends on.
- * Used as is (no prefix, no case folding) because building a new 1 KiB string per request is a
- * measurable part of a cache hit; it cannot collide with record keys, which contain "/".
- */
-export function buildLookupCacheKey(callData: Hex): string {
-  return callData;
-}
-
-/**
  * Answers a lookup from the lookup cache when it can (no decoding, no verification: it was
- * verified when cached), else with `answerResolveOffchain`, caching the answer for its TTL.
+ * verified when cached for the same sender and callData), else with `answerResolveOffchain`,
+ * caching the answer for its TTL.
  */
 export async function answerResolveOffchainCached(
+  sender: Address,
   callData: Hex,
   call: () => ResolveOffchainCall,
   options: ResolveOffchainOptions,
 ): Promise<Hex> {
-  const key = buildLookupCacheKey(callData);
+  const key = buildLookupCacheKey(sender, callData);
   const now = (options.now ?? (() => BigInt(Math.floor(Date.now() / 1000))))();
   const hit = await options.cache.get(key);
   if (hit && hit.data !== null && (hit.validUntil === undefined || BigInt(hit.validUntil) >= now))
     return hit.data;
   const decoded = call();
-  const answer = await answerResolveOffchain(decoded, options);
+  const answer = await answerResolveOffchain(sender, decoded, options);
   if (answer.ttlSeconds > 0)
     await options.cache.put(
       key,
-      {
-        data: answer.data,
-        verifiedFor: {
-          owner: decoded.owner,
-          epoch: decoded.epoch.toString(),
-          chainId: decoded.chainId.toString(),
-        },
-        validUntil: answer.validUntil?.toString(),
-      },
+      { data: answer.data, validUntil: answer.validUntil?.toString() },
       answer.ttlSeconds,
     );
   return answer.data;

@@ -61,6 +61,7 @@ export {
 } from "./did/index.ts";
 export { EnsgateError, type EnsgateErrorOptions } from "./errors/base.ts";
 export { KeygenInputError } from "./errors/keys.ts";
+export { MissingResolverError } from "./errors/message.ts";
 export { DnsDecodingError, DnsEncodingError, InvalidNameError } from "./errors/name.ts";
 export {
   InvalidRecordCallError,
@@ -143,6 +144,7 @@ export {
   type SignerRule,
   verifyRecord,
 } from "./recordFile/verifyRecord.ts";
+export { normalizeHexBytes } from "./records/hexBytes.ts";
 export { decodeRecordCall, encodeRecordCall, type RecordCall } from "./records/recordCall.ts";
 export {
   buildRecordhash,

@@ -1,10 +1,13 @@
 // Gas report of the EnsgateResolver on Hardhat's in-process chain.
-// Usage: node scripts/bench-gas.ts [--json]
+// Usage: node scripts/bench-gas.ts [--json]   (npm run bench:gas -- --json)
 // Method: contracts/test/GasHarness.sol measures gasleft() around a STATICCALL to the (warm)
 // resolver inside an eth_call: callee execution gas + the 100-gas warm CALL, cold storage, no
 // 21,000 intrinsic gas, no transaction calldata cost. Deterministic: same figures on every run.
-import { readFileSync } from "node:fs";
-import { type Address, encodeFunctionData, type Hex, keccak256, stringToHex } from "viem";
+// ENSGATE_RESOLVER_BYTECODE=<json file with {"bytecode"}> measures another build of the same source
+// (e.g. compiled with viaIR) in place of the Hardhat artifact.
+// --json prints one object: {"<case>": {"gas", "target", "pass"[, "informational"]}, ..., "pass"},
+// where the top-level "pass" is true when every non-informational case is within its target.
+import { encodeFunctionData, type Hex, keccak256, stringToHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   dnsEncodeName,
@@ -12,78 +15,67 @@ import {
   encodeRecordValue,
   namehash,
   type RecordRequest,
+  type SignRecordParameters,
   signApproval,
   signRecord,
 } from "../lib/index.ts";
-import {
-  deployFixture,
-  GATEWAY_SERVICES,
-  IPFS_GATEWAYS,
-  lookupOf,
-  makeIpnsKey,
-  walletSigner,
-} from "../test/contracts/helpers.ts";
+import { deployGasFixture, ipnsKey, walletSigner } from "./bench/gasFixture.ts";
 
+/**
+ * Gas targets, one per case. `resolve` (a 2-label name) and the callbacks are binding. The wildcard
+ * lookups are informational: they grow with the number of labels (one registry read per ancestor
+ * until the owner node, one settings read per node), so they get their own, looser targets and do
+ * not decide the overall pass.
+ */
 const TARGETS = {
-  resolve: 20_000,
-  callbackOwner: 25_000,
-  callbackOffchainApproved: 40_000,
-} as const;
+  resolve: { target: 30_000 },
+  resolveWildcard: { target: 40_000, informational: true },
+  resolveWildcard4: { target: 60_000, informational: true },
+  callbackOwnerV1: { target: 25_000 },
+  callbackOwner: { target: 25_000 },
+  callbackOnchainApproved: { target: 25_000 },
+  callbackOffchainApprovedV1: { target: 40_000 },
+  callbackOffchainApproved: { target: 40_000 },
+  callbackAddr: { target: 25_000 },
+  callbackContenthash: { target: 25_000 },
+} as const satisfies Record<string, { target: number; informational?: boolean }>;
+type Case = keyof typeof TARGETS;
 
-const fixture = await deployFixture();
-// ENSGATE_RESOLVER_BYTECODE=<json file with {"bytecode"}> measures another build of the same source
-// (e.g. compiled with viaIR) in place of the Hardhat artifact.
-const f = process.env.ENSGATE_RESOLVER_BYTECODE
-  ? { ...fixture, resolver: await deployBuild(process.env.ENSGATE_RESOLVER_BYTECODE) }
-  : fixture;
-
-async function deployBuild(file: string): Promise<typeof fixture.resolver> {
-  const { bytecode } = JSON.parse(readFileSync(file, "utf8")) as { bytecode: Hex };
-  const hash = await fixture.admin.deployContract({
-    abi: fixture.resolver.abi,
-    bytecode,
-    args: [
-      fixture.ens.address,
-      fixture.wrapper.address,
-      fixture.admin.account.address,
-      IPFS_GATEWAYS,
-      GATEWAY_SERVICES,
-    ],
-  });
-  const { contractAddress } = await fixture.publicClient.waitForTransactionReceipt({ hash });
-  if (!contractAddress) throw new Error("deployment failed");
-  return fixture.viem.getContractAt("EnsgateResolver", contractAddress);
-}
-const harness = await f.viem.deployContract("GasHarness");
+const f = await deployGasFixture(process.env.ENSGATE_RESOLVER_BYTECODE);
 const name = "alice.eth";
 const node = namehash(name);
 const alice = walletSigner(f.alice);
-const signer = privateKeyToAccount(keccak256(stringToHex("ensgate bench records signer")));
-await f.register("alice.eth", f.alice.account.address);
-await f.resolver.write.setRecordhash([node, (await makeIpnsKey(1)).key], {
-  account: f.alice.account,
-});
-await f.resolver.write.approve([node, signer.address, true], { account: f.alice.account });
+const onchainSigner = privateKeyToAccount(keccak256(stringToHex("ensgate bench records signer")));
 const offchainSigner = privateKeyToAccount(keccak256(stringToHex("ensgate bench offchain signer")));
-const now = BigInt((await f.publicClient.getBlock()).timestamp);
-const freshness = { validUntil: now + 86_400n, epoch: 0n };
-
-async function measure(payload: Hex): Promise<{ gas: number; reverted: boolean }> {
-  const [gas, reverted] = await f.resolver.read
-    .supportsInterface(["0x01ffc9a7"])
-    .then(() => harness.read.measure([f.resolver.address as Address, payload]));
-  return { gas: Number(gas), reverted };
-}
+await f.register(name, f.alice.account.address);
+await f.resolver.write.setRecordhash([node, await ipnsKey(1)], { account: f.alice.account });
+await f.resolver.write.approve([node, onchainSigner.address, true], { account: f.alice.account });
+const { timestamp } = await f.publicClient.getBlock();
+const freshness = { validUntil: timestamp + 86_400n, epoch: 0n };
 
 const avatar: RecordRequest = { type: "text", key: "avatar" };
-const avatarValue = encodeRecordValue(avatar, "https://example.com/avatar.png");
+const url = "https://example.com/avatar.png";
 
+/** Gas of `resolve(name, text(avatar))`, which must revert with OffchainLookup. */
+async function resolveGas(forName: string): Promise<number> {
+  const { gas, reverted } = await f.measure(
+    encodeFunctionData({
+      abi: f.resolver.abi,
+      functionName: "resolve",
+      args: [dnsEncodeName(forName), encodeRecordCall(namehash(forName), avatar)],
+    }),
+  );
+  if (!reverted) throw new Error(`resolve(${forName}) did not revert with OffchainLookup`);
+  return gas;
+}
+
+/** Gas of the callback verifying a record of `name` signed as `options` say; it must succeed. */
 async function callbackGas(
   request: RecordRequest,
   value: string,
-  options: Partial<Parameters<typeof signRecord>[0]> = {},
-) {
-  const lookup = await lookupOf(f, dnsEncodeName(name), encodeRecordCall(node, request));
+  options: Partial<SignRecordParameters> = {},
+): Promise<number> {
+  const extraData = await f.lookupExtraData(dnsEncodeName(name), encodeRecordCall(node, request));
   const file = await signRecord({
     name,
     request,
@@ -91,98 +83,74 @@ async function callbackGas(
     signer: alice,
     owner: f.alice.account.address,
     chainId: f.chainId,
+    resolver: f.resolver.address,
     ...options,
   });
-  const payload = encodeFunctionData({
-    abi: f.resolver.abi,
-    functionName: "resolveCallback",
-    args: [file.data, lookup.extraData],
-  });
-  const { gas, reverted } = await measure(payload);
-  if (reverted)
-    throw new Error(
-      `callback reverted for ${JSON.stringify(request, (_, v) => (typeof v === "bigint" ? `${v}` : v))}`,
-    );
+  const { gas, reverted } = await f.measure(
+    encodeFunctionData({
+      abi: f.resolver.abi,
+      functionName: "resolveCallback",
+      args: [file.data as Hex, extraData],
+    }),
+  );
+  if (reverted) throw new Error(`the callback reverted for ${JSON.stringify(request)}`);
   return gas;
 }
 
-const resolveRun = await measure(
-  encodeFunctionData({
-    abi: f.resolver.abi,
-    functionName: "resolve",
-    args: [dnsEncodeName(name), encodeRecordCall(node, avatar)],
-  }),
-);
-if (!resolveRun.reverted) throw new Error("resolve() did not revert");
-const resolveWildcard = await measure(
-  encodeFunctionData({
-    abi: f.resolver.abi,
-    functionName: "resolve",
-    args: [dnsEncodeName(`sub.${name}`), encodeRecordCall(namehash(`sub.${name}`), avatar)],
-  }),
-);
-const url = "https://example.com/avatar.png";
-const v2Approval = await signApproval({
-  name,
-  signer: offchainSigner.address,
-  owner: alice,
-  chainId: f.chainId,
-  epoch: 0n,
-});
-const v1Approval = await signApproval({
-  name,
-  signer: offchainSigner.address,
-  owner: alice,
-  chainId: f.chainId,
-});
+const approval = (epoch?: bigint) =>
+  signApproval({
+    name,
+    signer: offchainSigner.address,
+    owner: alice,
+    chainId: f.chainId,
+    epoch,
+    resolver: f.resolver.address,
+  });
 
-const rows: [string, string, number, number | undefined][] = [
-  ["resolve", "resolve() -> OffchainLookup (text, alice.eth)", resolveRun.gas, TARGETS.resolve],
+const rows: [Case, string, number][] = [
+  ["resolve", "resolve() -> OffchainLookup (text, alice.eth)", await resolveGas(name)],
   [
     "resolveWildcard",
     "resolve() -> OffchainLookup (text, sub.alice.eth wildcard)",
-    resolveWildcard.gas,
-    TARGETS.resolve,
+    await resolveGas(`sub.${name}`),
   ],
   [
-    "callbackOwnerV1",
-    "callback: owner-signed text, v1",
-    await callbackGas(avatar, url),
-    TARGETS.callbackOwner,
+    "resolveWildcard4",
+    "resolve() -> OffchainLookup (text, a.b.sub.alice.eth wildcard)",
+    await resolveGas(`a.b.sub.${name}`),
   ],
+  ["callbackOwnerV1", "callback: owner-signed text, v1", await callbackGas(avatar, url)],
   [
     "callbackOwner",
     "callback: owner-signed text, v2",
     await callbackGas(avatar, url, { freshness }),
-    TARGETS.callbackOwner,
   ],
   [
     "callbackOnchainApproved",
     "callback: on-chain approved signer, text v2",
-    await callbackGas(avatar, url, { signer, freshness }),
-    TARGETS.callbackOwner,
+    await callbackGas(avatar, url, { signer: onchainSigner, freshness }),
   ],
   [
     "callbackOffchainApprovedV1",
     "callback: off-chain approved signer (SIGN 3), text v1",
-    await callbackGas(avatar, url, { signer: offchainSigner, approvalSignature: v1Approval }),
-    TARGETS.callbackOffchainApproved,
+    await callbackGas(avatar, url, {
+      signer: offchainSigner,
+      approvalSignature: await approval(),
+    }),
   ],
   [
     "callbackOffchainApproved",
     "callback: off-chain approved signer (SIGN 3), text v2",
     await callbackGas(avatar, url, {
       signer: offchainSigner,
-      approvalSignature: v2Approval,
+      approvalSignature: await approval(0n),
       freshness,
     }),
-    TARGETS.callbackOffchainApproved,
   ],
   [
     "callbackAddr",
     "callback: owner-signed addr, v2",
     await callbackGas({ type: "addr" }, f.alice.account.address, { freshness }),
-    TARGETS.callbackOwner,
   ],
   [
     "callbackContenthash",
@@ -192,20 +160,33 @@ const rows: [string, string, number, number | undefined][] = [
       "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
       { freshness },
     ),
-    TARGETS.callbackOwner,
   ],
 ];
-void avatarValue;
+await f.connection.close();
+
+const results = rows.map(([key, label, gas]) => {
+  const { target, informational = false } = TARGETS[key] as {
+    target: number;
+    informational?: boolean;
+  };
+  return { key, label, gas, target, informational, pass: gas <= target };
+});
+const pass = results.every((r) => r.informational || r.pass);
 
 if (process.argv.includes("--json")) {
-  console.log(JSON.stringify(Object.fromEntries(rows.map(([key, , gas]) => [key, gas]))));
+  const report: Record<string, unknown> = {};
+  for (const { key, gas, target, pass, informational } of results)
+    report[key] = informational ? { gas, target, pass, informational } : { gas, target, pass };
+  report.pass = pass;
+  console.log(JSON.stringify(report));
 } else {
   console.log("EnsgateResolver gas (GasHarness: gasleft() around a warm STATICCALL in eth_call;");
   console.log("excludes the 21,000 intrinsic gas and calldata cost; cold storage)\n");
-  const width = Math.max(...rows.map(([, label]) => label.length));
-  console.log(`${"case".padEnd(width)}  ${"gas".padStart(7)}  ${"target".padStart(7)}  ok`);
-  for (const [, label, gas, target] of rows)
+  const width = Math.max(...results.map((r) => r.label.length));
+  console.log(`${"case".padEnd(width)}  ${"gas".padStart(7)}  ${"target".padStart(7)}  pass`);
+  for (const r of results)
     console.log(
-      `${label.padEnd(width)}  ${gas.toLocaleString("en-US").padStart(7)}  ${(target?.toLocaleString("en-US") ?? "").padStart(7)}  ${target === undefined || gas <= target ? "yes" : "OVER"}`,
+      `${r.label.padEnd(width)}  ${r.gas.toLocaleString("en-US").padStart(7)}  ${r.target.toLocaleString("en-US").padStart(7)}  ${r.pass ? "yes" : "OVER"}${r.informational ? " (informational)" : ""}`,
     );
+  console.log(`\n${pass ? "all binding targets met" : "some binding target is OVER"}`);
 }

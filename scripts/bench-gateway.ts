@@ -87,6 +87,8 @@ try {
     owner: OWNER.address,
     chainId: 1,
     freshness: { validUntil: 4_000_000_000n, epoch: 0n },
+    // The gateway verifies v2 records against the lookup's sender.
+    resolver: SENDER,
   });
   const seed = (await deriveStoredKeys(OWNER, NAME, 1)).ipnsSeed;
   const ipnsName = await ipfs.publishName(seed, await ipfs.addDirectory(files));

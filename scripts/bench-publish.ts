@@ -18,6 +18,8 @@ const OWNER = privateKeyToAccount(
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
 );
 const NAME = "bench.eth";
+/** The resolver the records are bound to (any address: nothing resolves them here). */
+const RESOLVER = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
 const dataDir = mkdtempSync(join(tmpdir(), "ensgate-bench-publish-"));
 const ipfs = await createEmbeddedIpfs({ directory: join(dataDir, "ipfs") });
@@ -38,6 +40,7 @@ try {
       owner: OWNER.address,
       chainId: 1,
       freshness: { validUntil: 4_000_000_000n, epoch: 0n },
+      resolver: RESOLVER,
     });
   const records: [RecordRequest, string][] = Array.from({ length: RECORDS }, (_, index) => [
     { type: "text", key: `key${index}` },

@@ -7,6 +7,7 @@
 //   ENSGATE_REGISTRY        ENS registry address. Unset: deploy the local fixtures (local chains only):
 //                           ENSRegistry (@ensdomains/ens 0.6.2), NameWrapperStandIn, UniversalResolver.
 //   ENSGATE_NAME_WRAPPER    NameWrapper address (optional; zero without one; the stand-in locally).
+//   ENSGATE_REGISTRAR       .eth base registrar (optional: zero without one, no expiry rule; the stand-in locally).
 //   ENSGATE_ADMIN           Admin of the default gateway lists (default: the deploying account).
 //   ENSGATE_IPFS_GATEWAYS   Default IPFS gateway URL prefixes, path style, no trailing "/".
 //   ENSGATE_GATEWAY_URLS    Gateway-service URL templates (EIP-3668 {sender}/{data}).
@@ -21,10 +22,12 @@ function print(deployment: Deployment, networkName: string): void {
   console.log(`  EnsgateResolver     ${deployment.resolver}`);
   console.log(`  ENS registry        ${deployment.registry}`);
   console.log(`  NameWrapper         ${deployment.nameWrapper}`);
+  console.log(`  .eth registrar      ${deployment.registrar}`);
   console.log(`  admin               ${deployment.admin}`);
   if (deployment.fixtures) {
     console.log(`  UniversalResolver   ${deployment.fixtures.universalResolver} (fixture)`);
     console.log(`  NameWrapperStandIn  ${deployment.fixtures.nameWrapperStandIn} (fixture)`);
+    console.log(`  BaseRegistrarStandIn ${deployment.fixtures.baseRegistrarStandIn} (fixture)`);
   }
 }
 

@@ -11,6 +11,7 @@ import { didCommand } from "./cli/commands/did.ts";
 import { keygenCommand } from "./cli/commands/keygen.ts";
 import { publishCommand } from "./cli/commands/publish.ts";
 import { recordhashCommand } from "./cli/commands/recordhash.ts";
+import { resignCommand } from "./cli/commands/resign.ts";
 import { resolveCommand } from "./cli/commands/resolve.ts";
 import { setCommand, unsetCommand } from "./cli/commands/set.ts";
 import { type CommandContext, createContext } from "./cli/context.ts";
@@ -101,11 +102,18 @@ export function buildProgram(): Command {
       "keys for the wallet's own records tree (eth:<address>) instead of one name",
     )
     .option("--password <password>", "optional password mixed into the keys, as in NameSys")
+    .option(
+      "--force",
+      "derive even when the wallet does not own the name (e.g. before a transfer), and replace existing keys of that name",
+    )
     .action(
       run(
         1,
-        (context, name: string | undefined, options: { walletWide?: boolean; password?: string }) =>
-          keygenCommand(context, name, options),
+        (
+          context,
+          name: string | undefined,
+          options: { walletWide?: boolean; password?: string; force?: boolean },
+        ) => keygenCommand(context, name, options),
       ),
     );
 
@@ -135,7 +143,10 @@ export function buildProgram(): Command {
       "revoke an on-chain approval, or with --epoch raise the owner's epoch (revokes every earlier signature)",
     )
     .option("--signer <address>", "the signer to revoke (default: the name's derived signer)")
-    .option("--epoch", "bumpEpoch(node): revoke every record and off-chain approval signed so far")
+    .option(
+      "--epoch",
+      "bumpEpoch(node): revoke every record and off-chain approval of the name (and the names below it) signed so far; then `resign` and `publish`",
+    )
     .action(
       run(1, (context, name: string, options: { signer?: string; epoch?: boolean }) =>
         revokeCommand(context, name, options),
@@ -168,6 +179,19 @@ export function buildProgram(): Command {
     );
 
   program
+    .command("resign <name>")
+    .description(
+      "re-sign every record of the name in the local tree under its current epoch and a new validity (e.g. after `revoke --epoch`), re-creating the off-chain approval when needed; then publish",
+    )
+    .option("--valid-for <duration>", "v2 validity: 30d, 12h, 90m or seconds (default 30d)")
+    .option("--epoch <n>", "epoch to sign under (default: the chain's, or 0 offline)")
+    .action(
+      run(1, (context, name: string, options: { validFor?: string; epoch?: string }) =>
+        resignCommand(context, name, options),
+      ),
+    );
+
+  program
     .command("unset <name> <type>")
     .description("remove one record from the local tree (then publish)")
     .action(
@@ -177,7 +201,7 @@ export function buildProgram(): Command {
   program
     .command("publish [keyNames...]")
     .description(
-      "add the records trees to IPFS and publish their IPNS names; only changed files are uploaded",
+      "add the records trees to IPFS and publish their IPNS names; only changed files are uploaded. Refuses keys of a former owner; warns when the name's on-chain recordhash is not the IPNS name published",
     )
     .action(run(undefined, (context, keyNames: string[]) => publishCommand(context, keyNames)));
 
@@ -230,6 +254,10 @@ export function buildProgram(): Command {
     )
     .option("--name-wrapper <address>", "the NameWrapper (default: none, or the stand-in locally)")
     .option(
+      "--registrar <address>",
+      "the .eth base registrar, for the expiry rule (default: none, or the stand-in locally)",
+    )
+    .option(
       "--admin <address>",
       "admin of the default gateway lists (default: the deploying wallet)",
     )
@@ -245,6 +273,7 @@ export function buildProgram(): Command {
           context,
           options: {
             nameWrapper?: string;
+            registrar?: string;
             admin?: string;
             ipfsGateways?: string;
             gatewayUrls?: string;

@@ -25,6 +25,8 @@ const OWNER = privateKeyToAccount(
 const NAME = "demo.eth";
 const CHAIN_ID = 31337;
 const EPOCH = 0n;
+/** The resolver the v2 records are bound to: the first contract Hardhat's first account deploys. */
+const RESOLVER = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
 const DEMO_RECORDS: [RecordRequest, string][] = [
   [{ type: "text", key: "avatar" }, "https://example.com/avatar.png"],
@@ -65,6 +67,7 @@ const approvalSignature = await signApproval({
   owner: OWNER,
   chainId: CHAIN_ID,
   epoch: EPOCH,
+  resolver: RESOLVER,
 });
 
 console.log(
@@ -83,11 +86,13 @@ for (const [request, value] of DEMO_RECORDS) {
     chainId: CHAIN_ID,
     approvalSignature,
     freshness: { validUntil: now + 86_400n, epoch: EPOCH },
+    resolver: RESOLVER,
   });
   const verification = await verifyRecord(file.data, {
     name: NAME,
     request,
     chainId: CHAIN_ID,
+    resolver: RESOLVER,
     owner: OWNER.address,
     epoch: EPOCH,
     now,

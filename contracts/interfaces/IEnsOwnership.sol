@@ -16,3 +16,11 @@ interface INameWrapperOwner {
     /// @return The wrapped owner (zero when unwrapped or expired).
     function ownerOf(uint256 id) external view returns (address);
 }
+
+/// @title The part of the ENS `.eth` base registrar the resolver reads
+interface IBaseRegistrarExpiry {
+    /// @notice When the registration of the `.eth` 2LD whose labelhash is `id` ends (zero: never registered).
+    /// @param id `uint256(labelhash(label))`.
+    /// @return The expiry, in unix seconds.
+    function nameExpires(uint256 id) external view returns (uint256);
+}

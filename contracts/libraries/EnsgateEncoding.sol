@@ -50,6 +50,7 @@ library EnsgateEncoding {
         high = hex16(a >> 32);
         low = hex16(a & 0xffffffff) << 192;
         uint256 hash;
+        // Hashes the 40 digits in scratch space: no memory allocation for a 40-byte buffer.
         assembly ("memory-safe") {
             mstore(0x00, high)
             mstore(0x20, low)
@@ -99,6 +100,12 @@ library EnsgateEncoding {
         low = base32Word(k & type(uint160).max);
     }
 
+    /// @notice The multibase (`b`) base32 CIDv1 of an ed25519 IPNS key: 65 characters, `bafzaa…`.
+    function ipnsCidString(bytes32 key) internal pure returns (bytes memory) {
+        (uint256 high, uint256 low) = ipnsKeyBase32(key);
+        return abi.encodePacked("b", high, low);
+    }
+
     /// @notice Number of decimal digits of `value` (1 for zero).
     function decimalLength(uint256 value) internal pure returns (uint256 length) {
         length = 1;
@@ -111,6 +118,7 @@ library EnsgateEncoding {
     /// @notice Writes `value` in decimal at memory `ptr` and returns the end pointer.
     function writeDecimal(uint256 ptr, uint256 value) internal pure returns (uint256 end) {
         end = ptr + decimalLength(value);
+        // MSTORE8 per digit from the end: writing into the caller's buffer needs raw memory access.
         assembly ("memory-safe") {
             let p := end
             for {} 1 {} {
@@ -127,6 +135,7 @@ library EnsgateEncoding {
         uint256 length = decimalLength(value);
         out = new bytes(length);
         uint256 ptr;
+        // The address of `out`'s first byte, for writeDecimal.
         assembly ("memory-safe") {
             ptr := add(out, 32)
         }
@@ -137,6 +146,13 @@ library EnsgateEncoding {
     function hexString(bytes32 value) internal pure returns (bytes memory) {
         (uint256 high, uint256 low) = hex32(value);
         return abi.encodePacked("0x", high, low);
+    }
+
+    /// @notice `0x` followed by the 40 EIP-55 checksummed hex digits of `account`.
+    /// @dev Reference: OpenZeppelin `Strings.toChecksumHexString` (compared in test/contracts/encoding.test.ts).
+    function checksumString(address account) internal pure returns (bytes memory) {
+        (uint256 high, uint256 low) = checksum(account);
+        return abi.encodePacked("0x", high, bytes8(bytes32(low)));
     }
 
     /// @notice `0x` followed by the 8 lowercase hex digits of `value`.

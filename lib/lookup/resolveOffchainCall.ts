@@ -8,6 +8,7 @@ import {
   toFunctionSelector,
 } from "viem";
 import { InvalidRecordCallError } from "../errors/record.ts";
+import { normalizeHexBytes } from "../records/hexBytes.ts";
 
 /**
  * The `callData` of the resolver's `OffchainLookup`: everything a stateless gateway needs to find,
@@ -31,11 +32,11 @@ export type ResolveOffchainCall = {
   /** The owner the record must be signed or approved by. */
   owner: Address;
   chainId: bigint;
-  /** The owner node's current epoch. */
+  /** The name's epoch: the owner's epoch counters summed over the name and its ancestors. */
   epoch: bigint;
 };
 
-/** Encodes a lookup's `callData` (what the resolver puts in `OffchainLookup`). */
+/** Encodes a lookup's `callData` (what the resolver puts in `OffchainLookup`, and the gateway receives). */
 export function encodeResolveOffchainCall(call: ResolveOffchainCall): Hex {
   return encodeFunctionData({
     abi: [RESOLVE_OFFCHAIN_FUNCTION],
@@ -44,10 +45,17 @@ export function encodeResolveOffchainCall(call: ResolveOffchainCall): Hex {
   });
 }
 
-/** Decodes a lookup's `callData`; throws `InvalidRecordCallError` when it is not `resolveOffchain`. */
+/**
+ * Decodes a lookup's `callData` (hex read in any case); the returned hex fields are lower-case.
+ * The resolver that sent the lookup is not in the `callData`: it is the EIP-3668 `sender`.
+ *
+ * @throws {InvalidRecordCallError} when `callData` is not a `resolveOffchain` call.
+ */
 export function decodeResolveOffchainCall(callData: Hex): ResolveOffchainCall {
+  const hex = normalizeHexBytes(callData);
+  if (hex === undefined) throw new InvalidRecordCallError("callData is not 0x-hex bytes");
   try {
-    const { args } = decodeFunctionData({ abi: [RESOLVE_OFFCHAIN_FUNCTION], data: callData });
+    const { args } = decodeFunctionData({ abi: [RESOLVE_OFFCHAIN_FUNCTION], data: hex });
     const [dnsName, data, recordhash, owner, chainId, epoch] = args;
     return { dnsName, data, recordhash, owner: getAddress(owner), chainId, epoch };
   } catch {

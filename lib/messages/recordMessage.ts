@@ -1,30 +1,62 @@
 import { type Address, type Hex, keccak256 } from "viem";
+import { MissingResolverError } from "../errors/message.ts";
 import { formatCaip10 } from "./caip10.ts";
 
 /** Freshness fields signed into a v2 record. */
 export type RecordFreshness = {
   /** Unix time (seconds) after which the record is rejected. */
   validUntil: bigint;
-  /** The owner's epoch the record is valid under; raising it on-chain revokes the record. */
+  /** The name's epoch the record is valid under; raising it on-chain revokes the record. */
   epoch: bigint;
 };
 
 /** Inputs of SIGN 4: who signs which value of which record of which name on which chain. */
 export type RecordMessageParameters = {
+  /** The normalized name the record is for (`Origin`). */
   name: string;
   /** The record type string: the file path without `.json` (`text/avatar`). */
   recordType: string;
   /** The ABI-encoded result (the resolver function's return value) being signed. */
   result: Hex;
+  /** The records signer (`Signed By`): the owner, or a signer the owner approved. */
   signer: Address;
   chainId: number | bigint;
-  /** v2 only. */
+  /** v2 only: expiry and epoch. Omit for a NameSys v1 record. */
   freshness?: RecordFreshness | undefined;
+  /** v2 only, and required there: the resolver deployment the record is bound to. Ignored for v1. */
+  resolver?: Address | undefined;
 };
 
 /**
- * SIGN 4, byte-identical to what the NameSys resolver rebuilds (v1): Extradata is keccak256 of the
- * ABI-encoded result. v2 inserts `Valid Until` and `Epoch` lines before `Signed By`.
+ * Builds SIGN 4, the record signer's message over one record value (docs/protocol.md §5).
+ *
+ * - v1 (no `freshness`): byte-identical to what the NameSys resolver rebuilds (Extradata is
+ *   keccak256 of the ABI-encoded result); `resolver` is ignored.
+ * - v2 (`freshness` given): adds `Valid Until`, `Epoch` and
+ *   `Resolver: eip155:<chainId>:<EIP-55 resolver>` right before `Signed By`, so the record is valid
+ *   on that resolver deployment only.
+ *
+ * @throws {MissingResolverError} when `freshness` is given without `resolver`.
+ *
+ * @example
+ * buildRecordMessage({
+ *   name: "nick.eth",
+ *   recordType: "text/avatar",
+ *   result: encodeRecordValue({ type: "text", key: "avatar" }, "https://example.com/a.png"),
+ *   signer,
+ *   chainId: 1,
+ *   freshness: { validUntil: 1_800_000_000n, epoch: 0n },
+ *   resolver,
+ * })
+ * // Requesting Signature To Update ENS Record
+ * //
+ * // Origin: nick.eth
+ * // Record Type: text/avatar
+ * // Extradata: 0x…
+ * // Valid Until: 1800000000
+ * // Epoch: 0
+ * // Resolver: eip155:1:0x5FbD…0aa3
+ * // Signed By: eip155:1:0x7099…79C8
  */
 export function buildRecordMessage({
   name,
@@ -33,15 +65,23 @@ export function buildRecordMessage({
   signer,
   chainId,
   freshness,
+  resolver,
 }: RecordMessageParameters): string {
+  const v2Lines: string[] = [];
+  if (freshness !== undefined) {
+    if (resolver === undefined) throw new MissingResolverError("SIGN 4 (record)");
+    v2Lines.push(
+      `Valid Until: ${freshness.validUntil}`,
+      `Epoch: ${freshness.epoch}`,
+      `Resolver: ${formatCaip10(chainId, resolver)}`,
+    );
+  }
   return [
     "Requesting Signature To Update ENS Record\n",
     `Origin: ${name}`,
     `Record Type: ${recordType}`,
     `Extradata: ${keccak256(result)}`,
-    ...(freshness === undefined
-      ? []
-      : [`Valid Until: ${freshness.validUntil}`, `Epoch: ${freshness.epoch}`]),
+    ...v2Lines,
     `Signed By: ${formatCaip10(chainId, signer)}`,
   ].join("\n");
 }

@@ -8,9 +8,13 @@ export const MAX_DNS_NAME_LENGTH = 255;
 
 /**
  * Encodes a dot-separated name in DNS wire format (ENSIP-10 `resolve(bytes name, ...)`).
- * Strict: an empty label, a label over 63 bytes or a name over 255 bytes is a `DnsEncodingError`
- * (ENS's encoded-labelhash form for long labels is not used, as IPNS paths need the label itself).
- * The empty string encodes the root (`0x00`).
+ * Strict, with exactly the grammar `dnsDecodeName` accepts: an empty label, a label over 63 bytes,
+ * a label holding `/`, or a name over 255 bytes (length octets and the final zero included) is a
+ * `DnsEncodingError` (ENS's encoded-labelhash form for long labels is not used, as IPNS paths need
+ * the label itself). The empty string encodes the root (`0x00`).
+ *
+ * @example
+ * dnsEncodeName("alice.eth") // "0x05616c6963650365746800"
  */
 export function dnsEncodeName(name: string): Hex {
   if (name === "") return "0x00";
@@ -26,6 +30,7 @@ export function dnsEncodeName(name: string): Hex {
       throw new DnsEncodingError(
         `label ${index + 1} is ${label.length} bytes, more than ${MAX_DNS_LABEL_LENGTH}`,
       );
+    if (label.includes(0x2f)) throw new DnsEncodingError(`label ${index + 1} contains "/"`);
     out[offset] = label.length;
     out.set(label, offset + 1);
     offset += 1 + label.length;

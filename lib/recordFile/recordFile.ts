@@ -1,5 +1,6 @@
-import { type Address, type Hex, isAddress, isHex } from "viem";
+import { type Address, type Hex, isAddress } from "viem";
 import { MalformedRecordError } from "../errors/recordFile.ts";
+import { normalizeHexBytes } from "../records/hexBytes.ts";
 
 /**
  * A record file as the NameSys client writes it (v1). Only `data` is read by the resolver and the
@@ -30,6 +31,8 @@ export type RecordFileV2 = RecordFileV1 & {
   /** The record type string signed by SIGN 4 (`text/avatar`). */
   recordType: string;
   chainId: number;
+  /** The resolver deployment (EIP-55) the record and its approval are bound to (SIGN 3/4 `Resolver`). */
+  resolver: Address;
   /** Unix seconds after which the record is stale (decimal string: JSON has no bigint). */
   validUntil: string;
   /** The owner's epoch the record was signed under (decimal string). */
@@ -47,6 +50,16 @@ export function serializeRecordFile(file: RecordFile): string {
 /**
  * Parses record file JSON. Requires `data` (what an EIP-3668 response must have); other fields are
  * type-checked when present. The signature rules are checked by `verifyRecord`, not here.
+ *
+ * Hex fields (`data`, `managerSignature`, `recordSignature`) follow one grammar: `0x` and an even
+ * number of hex digits in any case (`normalizeHexBytes`). They are returned lower-cased, so a file
+ * written in upper or mixed case verifies exactly as its lower-case twin.
+ *
+ * @throws {MalformedRecordError} naming the first field that does not type-check.
+ *
+ * @example
+ * const { data } = parseRecordFile(await (await fetch(url)).text());
+ * const verification = await verifyRecord(data, context);
  */
 export function parseRecordFile(json: string): RecordFile {
   let value: unknown;
@@ -57,22 +70,39 @@ export function parseRecordFile(json: string): RecordFile {
   }
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new MalformedRecordError("the file is not a JSON object");
-  const file = value as Record<string, unknown>;
-  if (typeof file.data !== "string" || !isHex(file.data, { strict: true }))
-    throw new MalformedRecordError('"data" must be a 0x-hex string');
-  for (const field of ["signer", "controller"] as const)
+  const file = { ...(value as Record<string, unknown>) };
+  const data = normalizeHexBytes(file.data);
+  if (data === undefined)
+    throw new MalformedRecordError('"data" must be a 0x-hex string of whole bytes');
+  file.data = data;
+  for (const field of ["signer", "controller", "resolver"] as const)
     if (
       file[field] !== undefined &&
-      (typeof file[field] !== "string" || !isAddress(file[field] as string))
+      (typeof file[field] !== "string" || !isAddress(file[field] as string, { strict: false }))
     )
       throw new MalformedRecordError(`"${field}" must be an address`);
-  for (const field of ["managerSignature", "recordSignature"] as const)
-    if (
-      file[field] !== undefined &&
-      (typeof file[field] !== "string" || !isHex(file[field], { strict: true }))
-    )
-      throw new MalformedRecordError(`"${field}" must be 0x-hex`);
+  for (const field of ["managerSignature", "recordSignature"] as const) {
+    if (file[field] === undefined) continue;
+    const hex = normalizeHexBytes(file[field]);
+    if (hex === undefined)
+      throw new MalformedRecordError(`"${field}" must be a 0x-hex string of whole bytes`);
+    file[field] = hex;
+  }
   if (file.version !== undefined && file.version !== 2)
     throw new MalformedRecordError(`unknown record file version ${String(file.version)}`);
+  // v2's own fields (NameSys v1 files never have them).
+  if (file.recordType !== undefined && typeof file.recordType !== "string")
+    throw new MalformedRecordError('"recordType" must be a string');
+  if (
+    file.chainId !== undefined &&
+    (typeof file.chainId !== "number" || !Number.isSafeInteger(file.chainId) || file.chainId < 0)
+  )
+    throw new MalformedRecordError('"chainId" must be a non-negative integer');
+  for (const field of ["validUntil", "epoch"] as const)
+    if (
+      file[field] !== undefined &&
+      (typeof file[field] !== "string" || !/^(0|[1-9][0-9]*)$/.test(file[field] as string))
+    )
+      throw new MalformedRecordError(`"${field}" must be a decimal string`);
   return file as unknown as RecordFile;
 }

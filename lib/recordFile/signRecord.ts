@@ -1,4 +1,5 @@
-import type { Address, Hex, LocalAccount } from "viem";
+import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
+import { MissingResolverError } from "../errors/message.ts";
 import { buildApprovalMessage } from "../messages/approvalMessage.ts";
 import { buildRecordMessage, type RecordFreshness } from "../messages/recordMessage.ts";
 import { normalizeName } from "../names/normalizeName.ts";
@@ -13,6 +14,7 @@ export type MessageSigner = Pick<LocalAccount, "address" | "signMessage">;
 
 /** Inputs of `signRecord`. */
 export type SignRecordParameters = {
+  /** The name the record is for; normalized (ENSIP-15) before signing. */
   name: string;
   request: RecordRequest;
   /** The stored result (from `encodeRecordValue`). */
@@ -26,13 +28,39 @@ export type SignRecordParameters = {
   approvalSignature?: Hex | undefined;
   /** v2 freshness; omit for a NameSys-compatible v1 record. */
   freshness?: RecordFreshness | undefined;
+  /**
+   * The resolver deployment the record is bound to (SIGN 4 `Resolver` line). Required with
+   * `freshness` (v2); ignored for v1, which NameSys signs without it.
+   */
+  resolver?: Address | undefined;
   /** Milliseconds since the epoch written as `timestamp` (default: now). */
   timestamp?: number | undefined;
 };
 
-/** Signs SIGN 4 for one record and returns its record file (v2 when `freshness` is given, else v1). */
+/**
+ * Signs SIGN 4 for one record and returns its record file: v2 when `freshness` is given (bound to
+ * `resolver`, expiring at `validUntil`, revoked by an epoch bump), else NameSys v1.
+ * Refuses a `result` the resolver could not decode.
+ *
+ * @throws {MissingResolverError} when `freshness` is given without `resolver`.
+ *
+ * @example
+ * const file = await signRecord({
+ *   name: "alice.eth",
+ *   request: { type: "text", key: "avatar" },
+ *   result: encodeRecordValue({ type: "text", key: "avatar" }, "https://example.com/a.png"),
+ *   signer: account,
+ *   owner: account.address,
+ *   chainId: 1,
+ *   freshness: { validUntil: 1_800_000_000n, epoch: 0n },
+ *   resolver: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+ * });
+ * await writeFile(buildRecordFilePath("alice.eth", request), serializeRecordFile(file));
+ */
 export async function signRecord(parameters: SignRecordParameters): Promise<RecordFile> {
-  const { request, result, signer, owner, chainId, freshness } = parameters;
+  const { request, result, signer, owner, chainId, freshness, resolver } = parameters;
+  if (freshness !== undefined && resolver === undefined)
+    throw new MissingResolverError("SIGN 4 (record)");
   const name = normalizeName(parameters.name);
   const recordType = buildRecordType(request);
   decodeStoredResult(request, result); // refuse to sign a result the resolver could not decode
@@ -43,6 +71,7 @@ export async function signRecord(parameters: SignRecordParameters): Promise<Reco
     signer: signer.address,
     chainId,
     freshness,
+    resolver,
   });
   const recordSignature = await signer.signMessage({ message });
   const approvalSignature = parameters.approvalSignature ?? "0x";
@@ -65,12 +94,13 @@ export async function signRecord(parameters: SignRecordParameters): Promise<Reco
     managerSignature: approvalSignature,
     recordSignature,
   };
-  if (!freshness) return v1;
+  if (!freshness || resolver === undefined) return v1;
   return {
     version: 2,
     ...v1,
     recordType,
     chainId,
+    resolver: getAddress(resolver),
     validUntil: freshness.validUntil.toString(),
     epoch: freshness.epoch.toString(),
   };
@@ -78,23 +108,46 @@ export async function signRecord(parameters: SignRecordParameters): Promise<Reco
 
 /** Inputs of `signApproval`. */
 export type SignApprovalParameters = {
+  /** The name the approval is for; normalized (ENSIP-15) before signing. */
   name: string;
   /** The signer being approved. */
   signer: Address;
   /** The name's owner, who signs SIGN 3. */
   owner: MessageSigner;
   chainId: number;
-  /** v2: the owner's current epoch (raising it revokes the approval); omit for a NameSys v1 approval. */
+  /** v2: the name's current epoch (raising it revokes the approval); omit for a NameSys v1 approval. */
   epoch?: bigint | undefined;
+  /**
+   * The resolver deployment the approval is bound to (SIGN 3 `Resolver` line). Required with
+   * `epoch` (v2); ignored for v1.
+   */
+  resolver?: Address | undefined;
 };
 
-/** Signs SIGN 3: the owner's off-chain approval of a records signer for one name. */
+/**
+ * Signs SIGN 3: the owner's off-chain approval of a records signer for one name. The v2 form
+ * (`epoch` given) is valid on `resolver` only and only under that epoch; pass it as
+ * `approvalSignature` to `signRecord` with the same epoch and resolver.
+ *
+ * @throws {MissingResolverError} when `epoch` is given without `resolver`.
+ *
+ * @example
+ * const approvalSignature = await signApproval({
+ *   name: "alice.eth",
+ *   signer: signerKey.address,
+ *   owner: wallet,
+ *   chainId: 1,
+ *   epoch: 0n,
+ *   resolver: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+ * });
+ */
 export async function signApproval({
   name,
   signer,
   owner,
   chainId,
   epoch,
+  resolver,
 }: SignApprovalParameters): Promise<Hex> {
   const message = buildApprovalMessage({
     name: normalizeName(name),
@@ -102,6 +155,7 @@ export async function signApproval({
     owner: owner.address,
     chainId,
     epoch,
+    resolver,
   });
   return owner.signMessage({ message });
 }

@@ -4,13 +4,13 @@ import {
   encodeAbiParameters,
   getAddress,
   type Hex,
-  isHex,
   parseAbiParameters,
   size,
   slice,
   toFunctionSelector,
 } from "viem";
 import { MalformedRecordError } from "../errors/recordFile.ts";
+import { normalizeHexBytes } from "../records/hexBytes.ts";
 
 /** Marks a NameSys (v1) signed record: `data` = selector + abi.encode(signer, recordSig, approvalSig, result). */
 export const SIGNED_RECORD_V1_SIGNATURE = "signedRecord(address,bytes,bytes,bytes)";
@@ -58,10 +58,16 @@ export function encodeSignedRecordData(record: SignedRecordData): Hex {
   ]).slice(2)}`;
 }
 
-/** Decodes response `data` into a `SignedRecordData`; throws `MalformedRecordError` on anything else. */
-export function decodeSignedRecordData(data: Hex): SignedRecordData {
-  if (!isHex(data, { strict: true }) || size(data) < 4)
-    throw new MalformedRecordError("data is not 0x-hex of at least 4 bytes");
+/**
+ * Decodes response `data` into a `SignedRecordData`; throws `MalformedRecordError` on anything else.
+ * Hex is read case-insensitively (`normalizeHexBytes`): the contract sees bytes, not their spelling.
+ */
+export function decodeSignedRecordData(hex: Hex): SignedRecordData {
+  const data = normalizeHexBytes(hex);
+  if (data === undefined || size(data) < 4)
+    throw new MalformedRecordError(
+      "data is not 0x-hex bytes (an even number of digits), at least 4",
+    );
   const selector = slice(data, 0, 4);
   const body: Hex = `0x${data.slice(10)}`;
   try {

@@ -16,9 +16,14 @@ export type RecordVerificationContext = {
   /** The record asked for; an `ABI` request must name the one content type of the file. */
   request: RecordRequest;
   chainId: number | bigint;
-  /** Owner of the closest existing ancestor (registry owner, or NameWrapper owner when wrapped). */
+  /**
+   * The resolver deployment asking (the EIP-3668 `sender` at the gateway, `address(this)` on-chain).
+   * v2 records and approvals must name it in their `Resolver` line; v1 records are not bound to one.
+   */
+  resolver: Address;
+  /** The name's owner (`nameContext(name).owner`: registry or NameWrapper owner of the owner node). */
   owner: Address;
-  /** The owner node's current epoch; v1 records count as epoch 0. */
+  /** The name's epoch (`nameContext(name).epoch`: the owner's counters summed over the name and its ancestors); v1 records count as epoch 0. */
   epoch: bigint;
   /** Current unix time in seconds (the block timestamp on-chain). */
   now: bigint;
@@ -60,9 +65,23 @@ export type RecordVerification =
 const MIN_APPROVAL_SIGNATURE_SIZE = 64;
 
 /**
- * Verifies response `data` against the rules the resolver contract enforces, in the same order:
- * decode; result well-formed; v2 freshness (expiry, then epoch); SIGN 4 by the claimed signer;
- * signer is the owner, or approved on-chain, or approved by the owner's SIGN 3.
+ * Verifies response `data` against the rules the resolver contract enforces, in the same order
+ * (docs/protocol.md §6): decode; result well-formed; v2 freshness (expiry, then epoch); SIGN 4 by
+ * the claimed signer (v2: bound to `context.resolver`); signer is the owner, or approved on-chain,
+ * or approved by the owner's SIGN 3. Hex `data` is read case-insensitively.
+ * Never throws for a bad record: the outcome says which rule failed.
+ *
+ * @example
+ * const verification = await verifyRecord(parseRecordFile(json).data, {
+ *   name: "alice.eth",
+ *   request: { type: "text", key: "avatar" },
+ *   chainId: 1,
+ *   resolver: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+ *   owner,
+ *   epoch: 0n,
+ *   now: BigInt(Math.floor(Date.now() / 1000)),
+ * });
+ * if (!verification.valid) console.error(verification.reason, verification.message);
  */
 export async function verifyRecord(
   data: Hex,
@@ -79,7 +98,7 @@ export async function verifyRecord(
   } catch (error) {
     return reject("malformedRecord", (error as EnsgateError).shortMessage ?? String(error));
   }
-  const { request, chainId, owner, name } = context;
+  const { request, chainId, owner, name, resolver } = context;
   const recordType = buildRecordType(request);
   try {
     decodeStoredResult(request, record.result);
@@ -112,6 +131,7 @@ export async function verifyRecord(
     signer: record.signer,
     chainId,
     freshness,
+    resolver,
   });
   if (!(await isSignedBy(recordMessage, record.recordSignature, record.signer)))
     return reject("invalidRecordSignature", `SIGN 4 is not signed by ${record.signer}`);
@@ -136,6 +156,7 @@ export async function verifyRecord(
       owner,
       chainId,
       epoch: record.version === 2 ? recordEpoch : undefined,
+      resolver,
     });
     if (await isSignedBy(approvalMessage, record.approvalSignature, owner))
       return accept("offchainApproval");
@@ -160,7 +181,11 @@ async function isSignedBy(message: string, signature: Hex, expected: Address): P
   }
 }
 
-/** `verifyRecord`, throwing `RecordVerificationError` for a rejected record. */
+/**
+ * `verifyRecord`, throwing for a rejected record.
+ *
+ * @throws {RecordVerificationError} whose `reason` names the rule that failed.
+ */
 export async function assertRecordValid(data: Hex, context: RecordVerificationContext) {
   const verification = await verifyRecord(data, context);
   if (!verification.valid)

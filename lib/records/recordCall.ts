@@ -3,12 +3,12 @@ import {
   decodeFunctionData,
   encodeFunctionData,
   type Hex,
-  isHex,
   keccak256,
   parseAbiItem,
   toFunctionSelector,
 } from "viem";
 import { InvalidRecordCallError, UnknownRecordTypeError } from "../errors/record.ts";
+import { normalizeHexBytes } from "./hexBytes.ts";
 import type { RecordRequest } from "./recordRequest.ts";
 import { DNS_RECORD_BYTES_SIGNATURE, getRecordFunction, RECORD_KINDS } from "./recordTypes.ts";
 
@@ -47,9 +47,15 @@ export function encodeRecordCall(node: Hex, request: RecordRequest): Hex {
   }
 }
 
-/** Decodes resolver calldata into a `RecordCall`; throws `UnknownRecordTypeError` or `InvalidRecordCallError`. */
-export function decodeRecordCall(data: Hex): RecordCall {
-  if (!isHex(data, { strict: true }) || data.length < 10)
+/**
+ * Decodes resolver calldata (hex in any case) into a `RecordCall`.
+ *
+ * @throws {UnknownRecordTypeError} for a selector that is no record function.
+ * @throws {InvalidRecordCallError} for calldata that is not hex bytes or whose arguments do not decode.
+ */
+export function decodeRecordCall(calldata: Hex): RecordCall {
+  const data = normalizeHexBytes(calldata);
+  if (data === undefined || data.length < 10)
     throw new InvalidRecordCallError("calldata must be 0x-hex of at least 4 bytes");
   const selector = data.slice(0, 10).toLowerCase();
   if (!SUPPORTED_SELECTORS.has(selector as Hex))

@@ -124,13 +124,21 @@ export function decodeRecordValue(request: RecordRequest, result: Hex): string {
 export function decodeStoredResult(request: RecordRequest, result: Hex): readonly unknown[] {
   const parameters = getStoredResultParameters(request);
   const recordType = buildRecordType(request);
+  // Canonical is a property of the bytes, as the resolver checks it: a `string` is compared as the
+  // `bytes` it is on the wire, because decoding text replaces invalid UTF-8 and drops a leading
+  // byte-order mark, which would make a well-formed result look non-canonical.
+  const layout = parameters.map((parameter) =>
+    parameter.type === "string" ? { ...parameter, type: "bytes" } : parameter,
+  );
   let values: readonly unknown[];
+  let layoutValues: readonly unknown[];
   try {
+    layoutValues = decodeAbiParameters(layout, result);
     values = decodeAbiParameters(parameters, result);
   } catch {
     throw new InvalidRecordValueError({ recordType, reason: "result does not ABI-decode" });
   }
-  if (encodeAbiParameters(parameters, values).toLowerCase() !== result.toLowerCase())
+  if (encodeAbiParameters(layout, layoutValues).toLowerCase() !== result.toLowerCase())
     throw new InvalidRecordValueError({
       recordType,
       reason: "result is not canonically ABI-encoded",

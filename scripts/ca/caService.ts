@@ -27,8 +27,6 @@ import { validateOrder } from "./validateOrder.ts";
 
 const RESOLVER_CA_ABI = parseAbi([
   "function certificateAuthority() view returns (address signer, bytes recordhash, uint64 epoch)",
-  "function nameWrapper() view returns (address)",
-  "function ens() view returns (address)",
 ]);
 
 /** Everything the service needs. */
@@ -71,21 +69,9 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
   const abi = loadOrdersAbi();
   const { publicClient, store, folder } = options;
   let chainId: number | undefined;
-  let registry: Address | undefined;
-  let nameWrapper: Address | undefined;
 
   const setup = async () => {
     chainId ??= await publicClient.getChainId();
-    registry ??= await publicClient.readContract({
-      address: options.resolver,
-      abi: RESOLVER_CA_ABI,
-      functionName: "ens",
-    });
-    nameWrapper ??= await publicClient.readContract({
-      address: options.resolver,
-      abi: RESOLVER_CA_ABI,
-      functionName: "nameWrapper",
-    });
   };
 
   /** Reads the confirmed block range and records its orders with the new cursor. */
@@ -152,8 +138,7 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
     if (order.state === "seen") {
       const result = await validateOrder(order, {
         publicClient,
-        registry: registry as Address,
-        nameWrapper: nameWrapper as Address,
+        resolver: options.resolver,
         bridgeDomain: folder.identity.bridgeDomain,
       });
       if (result.ok) {
@@ -169,8 +154,7 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
       // Validation is re-run for the parsed CSR (cheap, deterministic for a stored order).
       const result = await validateOrder(order, {
         publicClient,
-        registry: registry as Address,
-        nameWrapper: nameWrapper as Address,
+        resolver: options.resolver,
         bridgeDomain: folder.identity.bridgeDomain,
       });
       if (!result.ok) throw new Error(`order ${id} validated before but not now: ${result.reason}`);
@@ -197,6 +181,7 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
         order,
         chainId: chainId as number,
         epoch: await caEpoch(),
+        resolver: options.resolver,
         ipfs: options.ipfs,
         ipfsTarget: options.ipfsTarget,
       });

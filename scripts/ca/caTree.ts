@@ -2,7 +2,7 @@
 // TLSA `_443._tcp.<name>`), signed by the CA's records signer as the "owner" (the resolver's CA
 // rule, docs/protocol.md §6a), written to <caDir>/trees/ca and published under the CA's IPNS key.
 import { join } from "node:path";
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   buildCertificateRecords,
@@ -55,7 +55,7 @@ export function orderLocation(
 export async function signOrderRecords(
   identity: CaIdentity,
   order: Pick<StoredOrder, "kind" | "name" | "chainPem">,
-  context: { chainId: number; epoch: bigint },
+  context: { chainId: number; epoch: bigint; resolver: Address },
 ): Promise<Record<string, string>> {
   const { recordsName, records, notAfter } = orderRecords(order);
   const signer = privateKeyToAccount(identity.signerPrivateKey);
@@ -66,6 +66,7 @@ export async function signOrderRecords(
     owner: signer.address,
     chainId: context.chainId,
     freshness: { validUntil: BigInt(Math.floor(notAfter.getTime() / 1000)), epoch: context.epoch },
+    resolver: context.resolver,
   });
 }
 
@@ -76,6 +77,8 @@ export async function publishOrder(parameters: {
   order: Pick<StoredOrder, "kind" | "name" | "chainPem">;
   chainId: number;
   epoch: bigint;
+  /** The resolver whose CA rule accepts the records (their SIGN 4 `Resolver` line). */
+  resolver: Address;
   ipfs: IpfsWriter;
   ipfsTarget: string;
 }): Promise<PublishResult> {

@@ -1,7 +1,7 @@
-// The order contract as the CA and the CLI see it: its ABI (Hardhat's artifact), the order-event
-// shape, and the NameWrapper-aware ownership read at a given block.
+// The order contract as the CA and the CLI see it: its ABI (Hardhat's artifact) and the
+// order-event shape. Who owns a name is the resolver's `nameContext` (scripts/cli/chain.ts).
 import { readFileSync } from "node:fs";
-import { type Abi, type Address, type Hex, type PublicClient, parseAbi, zeroAddress } from "viem";
+import { type Abi, type Address, type Hex, parseAbi } from "viem";
 import { CliError } from "../cli/errors.ts";
 
 /** The compiled `CertificateOrders` ABI. */
@@ -35,34 +35,3 @@ export type OrderEvent = {
   fee: bigint;
   blockNumber: bigint;
 };
-
-const REGISTRY_ABI = parseAbi(["function owner(bytes32 node) view returns (address)"]);
-const WRAPPER_ABI = parseAbi(["function ownerOf(uint256 id) view returns (address)"]);
-
-/**
- * The owner of `node` at `blockNumber`: the registry owner, or `NameWrapper.ownerOf(node)` when
- * the registry owner is the NameWrapper. Zero when the node does not exist.
- */
-export async function ownerAtBlock(
-  client: PublicClient,
-  contracts: { registry: Address; nameWrapper: Address },
-  node: Hex,
-  blockNumber: bigint,
-): Promise<Address> {
-  const owner = await client.readContract({
-    address: contracts.registry,
-    abi: REGISTRY_ABI,
-    functionName: "owner",
-    args: [node],
-    blockNumber,
-  });
-  if (owner !== zeroAddress && owner.toLowerCase() === contracts.nameWrapper.toLowerCase())
-    return client.readContract({
-      address: contracts.nameWrapper,
-      abi: WRAPPER_ABI,
-      functionName: "ownerOf",
-      args: [BigInt(node)],
-      blockNumber,
-    });
-  return owner;
-}

@@ -1,7 +1,8 @@
 // Order validation: the DNS name, the CSR (lib/certs checks: size, DER, key type, signature,
 // SANs and CN inside the name's subtree and its bridge name), and the requester's ownership of
-// the name at the order's block. A failure is a reason for `reject(orderId, reason)`.
-import type { Address, Hex, PublicClient } from "viem";
+// the name at the order's block, read as the resolver reads it (`nameContext`: registry or
+// NameWrapper owner, .eth expiry). A failure is a reason for `reject(orderId, reason)`.
+import { type Address, type Hex, isAddressEqual, type PublicClient } from "viem";
 import {
   assertCertificateName,
   type CertificateOrderKind,
@@ -10,16 +11,16 @@ import {
   checkCertificateRequest,
   orderKindFromByte,
 } from "../../lib/certs/index.ts";
-import { dnsDecodeName, EnsgateError, namehash, normalizeName } from "../../lib/index.ts";
+import { dnsDecodeName, EnsgateError, normalizeName } from "../../lib/index.ts";
+import { describeNameContextError, readNameContext } from "../cli/chain.ts";
 import type { OrderEvent } from "./orderContract.ts";
-import { ownerAtBlock } from "./orderContract.ts";
 
 /** A valid order: the ENS name, its kind, the owner node's name (the domain) and the parsed CSR. */
 export type ValidOrder = {
   ok: true;
   name: string;
   kind: CertificateOrderKind;
-  /** The closest ancestor of `name` that exists in the registry: its owner is the requester. */
+  /** The name's owner node (the closest ancestor with an owner): its owner is the requester. */
   domain: string;
   info: CertificateRequestInfo;
 };
@@ -30,8 +31,8 @@ export type RejectedOrder = { ok: false; reason: string };
 /** What validation needs from the chain. */
 export type ValidationContext = {
   publicClient: PublicClient;
-  registry: Address;
-  nameWrapper: Address;
+  /** The ensgate resolver: its `nameContext` says who owns a name. */
+  resolver: Address;
   bridgeDomain: string;
 };
 
@@ -77,8 +78,8 @@ export async function validateOrder(
   )
     return reject("nameNotInSans", `the CSR's SANs do not include ${name}`);
   const owner = await findOwner(context, name, order.blockNumber);
-  if (!owner) return reject("notOwner", `${name} does not exist at block ${order.blockNumber}`);
-  if (owner.owner.toLowerCase() !== order.requester.toLowerCase())
+  if ("missing" in owner) return reject("notOwner", owner.missing);
+  if (!isAddressEqual(owner.owner, order.requester))
     return reject(
       "notOwner",
       `${order.requester} does not own ${owner.domain} at block ${order.blockNumber}`,
@@ -86,19 +87,28 @@ export async function validateOrder(
   return { ok: true, name, kind, domain: owner.domain, info };
 }
 
-/** The closest existing ancestor of `name` (itself included) and its effective owner. */
+/**
+ * The owner of `name` and its owner node's name at `blockNumber`, from the resolver's
+ * `nameContext`; `missing` says why it has none (not registered, or expired). Throws for RPC failures.
+ */
 async function findOwner(
   context: ValidationContext,
   name: string,
   blockNumber: bigint,
-): Promise<{ domain: string; owner: Address } | undefined> {
-  const labels = name.split(".");
-  for (let index = 0; index < labels.length - 1; index++) {
-    const domain = labels.slice(index).join(".");
-    const owner = await ownerAtBlock(context.publicClient, context, namehash(domain), blockNumber);
-    if (owner !== "0x0000000000000000000000000000000000000000") return { domain, owner };
+): Promise<{ domain: string; owner: Address } | { missing: string }> {
+  try {
+    const { ownerName, owner } = await readNameContext(
+      context.publicClient,
+      context.resolver,
+      name,
+      blockNumber,
+    );
+    return { domain: ownerName, owner };
+  } catch (error) {
+    const known = describeNameContextError(name, (error as Error).cause);
+    if (known) return { missing: `${known} (block ${blockNumber})` };
+    throw error;
   }
-  return undefined;
 }
 
 function parent(name: string): string {

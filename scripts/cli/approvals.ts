@@ -1,11 +1,14 @@
 // Off-chain approvals (SIGN 3) the owner signed, kept in <dataDir>/approvals/<name>.json.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
+import { type Address, getAddress, type Hex, isAddressEqual, type LocalAccount } from "viem";
 import { signApproval } from "../../lib/index.ts";
 import { writeFileAtomic } from "./files.ts";
 
-/** One stored approval: `owner` approved `signer` for `name` on `chainId` (v2: under `epoch`). */
+/**
+ * One stored approval: `owner` approved `signer` for `name` on `chainId` (v2: under `epoch`, on
+ * the resolver deployment `resolver`). `owner` is the name's owner when the approval was signed.
+ */
 export type StoredApproval = {
   name: string;
   signer: Address;
@@ -13,6 +16,8 @@ export type StoredApproval = {
   chainId: number;
   /** Decimal string; absent for a NameSys v1 approval. */
   epoch?: string | undefined;
+  /** The resolver a v2 approval is bound to; absent for a NameSys v1 approval. */
+  resolver?: Address | undefined;
   signature: Hex;
 };
 
@@ -27,15 +32,18 @@ export async function createApproval(
     owner: LocalAccount;
     chainId: number;
     epoch?: bigint | undefined;
+    resolver?: Address | undefined;
   },
 ): Promise<StoredApproval> {
   const signature = await signApproval(parameters);
+  const v2 = parameters.epoch !== undefined;
   const approval: StoredApproval = {
     name: parameters.name,
     signer: getAddress(parameters.signer),
     owner: parameters.owner.address,
     chainId: parameters.chainId,
     epoch: parameters.epoch?.toString(),
+    resolver: v2 && parameters.resolver ? getAddress(parameters.resolver) : undefined,
     signature,
   };
   await writeFileAtomic(
@@ -45,7 +53,22 @@ export async function createApproval(
   return approval;
 }
 
-/** The stored approval of `name` when it matches the signer, owner, chain and epoch; else undefined. */
+/** The stored approval of `name`, whatever it matches, or undefined when there is none. */
+export async function loadApproval(
+  dataDir: string,
+  name: string,
+): Promise<StoredApproval | undefined> {
+  try {
+    return JSON.parse(await readFile(approvalPath(dataDir, name), "utf8")) as StoredApproval;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The stored approval of `name` when it matches the signer, owner, chain, epoch and (v2) resolver;
+ * else undefined.
+ */
 export async function findApproval(
   dataDir: string,
   match: {
@@ -54,20 +77,21 @@ export async function findApproval(
     owner: Address;
     chainId: number;
     epoch?: bigint | undefined;
+    resolver?: Address | undefined;
   },
 ): Promise<StoredApproval | undefined> {
-  let approval: StoredApproval;
-  try {
-    approval = JSON.parse(
-      await readFile(approvalPath(dataDir, match.name), "utf8"),
-    ) as StoredApproval;
-  } catch {
-    return undefined;
-  }
+  const approval = await loadApproval(dataDir, match.name);
+  if (!approval) return undefined;
+  const sameResolver =
+    match.epoch === undefined ||
+    (approval.resolver !== undefined &&
+      match.resolver !== undefined &&
+      isAddressEqual(approval.resolver, match.resolver));
   const same =
-    getAddress(approval.signer) === getAddress(match.signer) &&
-    getAddress(approval.owner) === getAddress(match.owner) &&
+    isAddressEqual(approval.signer, match.signer) &&
+    isAddressEqual(approval.owner, match.owner) &&
     approval.chainId === match.chainId &&
-    approval.epoch === match.epoch?.toString();
+    approval.epoch === match.epoch?.toString() &&
+    sameResolver;
   return same ? approval : undefined;
 }

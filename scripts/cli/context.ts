@@ -1,7 +1,8 @@
 // What every command gets: the resolved configuration, its output channel, and lazy access to
-// the chain (connected on first use) and the owner's wallet (loaded on first use).
+// the chain (connected on first use), the owner's wallet (loaded on first use) and the names'
+// on-chain context (read once per name).
 import type { LocalAccount } from "viem";
-import { type ChainConnection, connectChain } from "./chain.ts";
+import { type ChainConnection, connectChain, type NameContext, readNameContext } from "./chain.ts";
 import { type CliConfig, loadCliConfig, requireSettings } from "./config.ts";
 import { CliError } from "./errors.ts";
 import { createOutput, type Output } from "./output.ts";
@@ -18,6 +19,15 @@ export type CommandContext = {
   wallet: () => Promise<LocalAccount>;
   /** The chain id: the RPC node's when one is configured, else --chain-id. */
   chainId: () => Promise<number>;
+  /** Whether the chain is configured (an RPC URL and the resolver): false means offline. */
+  online: boolean;
+  /**
+   * The resolver's `nameContext` of a normalized name (owner, epoch, recordhash), read once per
+   * run; undefined offline. Throws a one-line error when the name has no owner.
+   */
+  nameContext: (name: string) => Promise<NameContext | undefined>;
+  /** Writes a warning: one `ensgate: warning: …` line on stderr (also with --json). */
+  warn: (message: string) => void;
 };
 
 /** Builds the context from the global flags. */
@@ -33,9 +43,32 @@ export function createContext(
   );
   let chain: Promise<ChainConnection> | undefined;
   let wallet: Promise<LocalAccount> | undefined;
+  const nameContexts = new Map<string, Promise<NameContext>>();
+  const online = config.rpcUrl !== undefined && config.resolver !== undefined;
   const context: CommandContext = {
     config,
     json,
+    online,
+    async nameContext(name) {
+      if (!online) return undefined;
+      let read = nameContexts.get(name);
+      if (!read) {
+        read = context
+          .chain()
+          .then((connection) =>
+            readNameContext(
+              connection.publicClient,
+              config.resolver as NonNullable<typeof config.resolver>,
+              name,
+            ),
+          );
+        nameContexts.set(name, read);
+      }
+      return read;
+    },
+    warn(message) {
+      process.stderr.write(`ensgate: warning: ${message}\n`);
+    },
     output: createOutput({ json, steps }),
     chain: () => {
       chain ??= connectChain(requireSettings(config, "rpcUrl").rpcUrl);

@@ -3,6 +3,7 @@
 // and the local stack. Works with plain viem clients.
 import { type Address, getAddress, isAddress, zeroAddress } from "viem";
 import {
+  deployBaseRegistrarStandIn,
   deployBytecode,
   deployEnsRegistry,
   deployNameWrapperStandIn,
@@ -16,6 +17,8 @@ import {
 export interface DeployOptions {
   readonly registry?: Address;
   readonly nameWrapper?: Address;
+  /** The `.eth` base registrar (expiries); zero/absent on a custom registry means no expiry rule. */
+  readonly registrar?: Address;
   readonly admin?: Address;
   readonly ipfsGateways: readonly string[];
   readonly gatewayServices: readonly string[];
@@ -27,8 +30,13 @@ export interface Deployment {
   readonly resolver: Address;
   readonly registry: Address;
   readonly nameWrapper: Address;
+  readonly registrar: Address;
   readonly admin: Address;
-  readonly fixtures?: { readonly universalResolver: Address; readonly nameWrapperStandIn: Address };
+  readonly fixtures?: {
+    readonly universalResolver: Address;
+    readonly nameWrapperStandIn: Address;
+    readonly baseRegistrarStandIn: Address;
+  };
 }
 
 /** Chains the ENS fixtures may be deployed to: Hardhat's simulated chain and local nodes. */
@@ -53,6 +61,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): DeployOpti
   return {
     registry: addressFrom(env.ENSGATE_REGISTRY, "ENSGATE_REGISTRY"),
     nameWrapper: addressFrom(env.ENSGATE_NAME_WRAPPER, "ENSGATE_NAME_WRAPPER"),
+    registrar: addressFrom(env.ENSGATE_REGISTRAR, "ENSGATE_REGISTRAR"),
     admin: addressFrom(env.ENSGATE_ADMIN, "ENSGATE_ADMIN"),
     ipfsGateways: listFrom(env.ENSGATE_IPFS_GATEWAYS),
     gatewayServices: listFrom(env.ENSGATE_GATEWAY_URLS),
@@ -74,6 +83,7 @@ export async function deployEnsgate(
 
   let registry = options.registry;
   let nameWrapper = options.nameWrapper ?? zeroAddress;
+  let registrar = options.registrar ?? zeroAddress;
   let fixtures: Deployment["fixtures"];
   if (registry === undefined) {
     if (!LOCAL_CHAIN_IDS.has(chainId))
@@ -84,17 +94,21 @@ export async function deployEnsgate(
     await registerName(ens, "eth", walletClient.account.address);
     const wrapper = await deployNameWrapperStandIn(ens);
     const universalResolver = await deployUniversalResolver(ens);
+    const baseRegistrar = await deployBaseRegistrarStandIn(clients);
     registry = ens.address;
     if (options.nameWrapper === undefined) nameWrapper = wrapper.address;
+    if (options.registrar === undefined) registrar = baseRegistrar.address;
     fixtures = {
       universalResolver: universalResolver.address,
       nameWrapperStandIn: wrapper.address,
+      baseRegistrarStandIn: baseRegistrar.address,
     };
   }
 
   const resolver = await deployBytecode(clients, loadResolverArtifact(), [
     registry,
     nameWrapper,
+    registrar,
     admin,
     [...options.ipfsGateways],
     [...options.gatewayServices],
@@ -104,6 +118,7 @@ export async function deployEnsgate(
     resolver,
     registry,
     nameWrapper,
+    registrar,
     admin,
     fixtures,
   };

@@ -154,6 +154,7 @@ describe("PEM chains, TLSA 3 1 1 and the published records", () => {
         name: "www.alice.eth",
         request,
         chainId: 31337,
+        resolver: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
         owner: ca.address,
         epoch: 0n,
         now: BigInt(Math.floor(Date.now() / 1000)),

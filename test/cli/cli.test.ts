@@ -233,7 +233,10 @@ describe("ensgate CLI on the local stack", () => {
     });
 
     it("a name not owned by the wallet", async () => {
-      await runCliJson([...chain, "keygen", "carol.eth"], strangerEnv);
+      assertOneLineError(
+        await runCli([...chain, "keygen", "carol.eth"], strangerEnv),
+        /owned by .*, not by the wallet .*pass --force/,
+      );
       assertOneLineError(
         await runCli([...chain, "recordhash", "carol.eth"], strangerEnv),
         /owned by .*, not by the wallet/,

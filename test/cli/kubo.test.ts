@@ -26,6 +26,8 @@ import { type CliRun, runCli, runCliJson } from "./runCli.ts";
 const OWNER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const OWNER: Address = privateKeyToAccount(OWNER_KEY).address;
 const CHAIN_ID = 31337;
+/** The resolver v2 records are bound to (signing is offline: any address will do). */
+const RESOLVER: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const NAME = "alice.eth";
 const RECORDS: [type: string, value: string][] = [
   ["text/avatar", "https://example.com/a.png"],
@@ -77,6 +79,8 @@ describe("ensgate publish through a Kubo-RPC server (js-ipfs daemon)", { skip },
     dataDir,
     "--chain-id",
     String(CHAIN_ID),
+    "--resolver",
+    RESOLVER,
     ...args,
   ];
   const publish = async () =>
@@ -119,6 +123,7 @@ describe("ensgate publish through a Kubo-RPC server (js-ipfs daemon)", { skip },
       name: NAME,
       request,
       chainId: CHAIN_ID,
+      resolver: RESOLVER,
       owner: OWNER,
       epoch: 0n,
       now: BigInt(Math.floor(Date.now() / 1000)),

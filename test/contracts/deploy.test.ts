@@ -19,9 +19,15 @@ describe("scripts/deploy.ts", () => {
     });
     assert.equal(options.registry, "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e");
     assert.equal(options.nameWrapper, undefined);
+    assert.equal(options.registrar, undefined);
     assert.deepEqual(options.ipfsGateways, ["https://ipfs.io", "https://dweb.link"]);
     assert.deepEqual(options.gatewayServices, ["https://gw.example/{sender}/{data}.json"]);
     assert.throws(() => optionsFromEnv({ ENSGATE_NAME_WRAPPER: "0x1234" }), /not an address/);
+    assert.equal(
+      optionsFromEnv({ ENSGATE_REGISTRAR: "0x57f1887a8bf19b14fc0df6fd9b2acc9af147ea85" }).registrar,
+      "0x57f1887a8BF19b14fC0dF6Fd9B2acc9Af147eA85",
+    );
+    assert.throws(() => optionsFromEnv({ ENSGATE_REGISTRAR: "0x1234" }), /not an address/);
   });
 
   it("deploys the fixtures and the resolver on a local chain, and they answer", async () => {
@@ -39,13 +45,16 @@ describe("scripts/deploy.ts", () => {
     assert.ok(deployment.fixtures);
     assert.equal(deployment.admin, getAddress(deployer.account.address));
     assert.equal(deployment.nameWrapper, deployment.fixtures.nameWrapperStandIn);
+    assert.equal(deployment.registrar, deployment.fixtures.baseRegistrarStandIn);
 
     const resolver = await viem.getContractAt("EnsgateResolver", deployment.resolver);
     assert.equal(await resolver.read.ens(), deployment.registry);
     assert.equal(await resolver.read.nameWrapper(), deployment.nameWrapper);
+    assert.equal(await resolver.read.registrar(), deployment.registrar);
     assert.equal(await resolver.read.owner(), deployment.admin);
     assert.deepEqual(await resolver.read.defaultGateways(), [ipfs, services]);
     assert.equal(await resolver.read.supportsInterface(["0x9061b923"]), true);
+    assert.equal(await resolver.read.supportsInterface(["0x582de3e7"]), true);
     for (const [address, abi] of [
       [deployment.fixtures.universalResolver, universalResolverAbi],
       [deployment.fixtures.nameWrapperStandIn, nameWrapperStandInAbi],
@@ -83,8 +92,11 @@ describe("scripts/deploy.ts", () => {
     );
     assert.equal(deployment.fixtures, undefined);
     assert.equal(deployment.nameWrapper, zeroAddress);
+    assert.equal(deployment.registrar, zeroAddress);
     const resolver = await connection.viem.getContractAt("EnsgateResolver", deployment.resolver);
     assert.equal(await resolver.read.ens(), registry);
+    // No registrar given: no `.eth` expiry rule.
+    assert.equal(await resolver.read.registrar(), zeroAddress);
     await connection.close();
   });
 });

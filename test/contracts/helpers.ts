@@ -22,6 +22,7 @@ import {
 import { ipnsPrivateKeyFromSeed, type MessageSigner } from "../../lib/index.ts";
 import {
   asAccount,
+  deployBaseRegistrarStandIn,
   deployEnsRegistry,
   deployNameWrapperStandIn,
   registerName,
@@ -37,7 +38,7 @@ export const GATEWAY_ABI = parseAbi([
 
 /** The ABI of `extraData` after its 32-byte check hash (the resolver's `Lookup` struct). */
 export const LOOKUP_PARAMETERS = parseAbiParameters(
-  "(uint256 deadline, uint256 kind, address owner, bytes32 ownerNode, uint256 epoch, uint256 contentTypes, bytes name, bytes recordType)",
+  "(uint256 deadline, uint256 kind, address owner, uint256 epoch, uint256 contentTypes, bytes name, bytes recordType, bytes32[] nodes)",
 );
 
 /** A test IPNS key: its 32-byte public key (the short recordhash) and its CIDv1 in base32. */
@@ -59,8 +60,8 @@ function fiveWallets(wallets: readonly Wallet[]): [Wallet, Wallet, Wallet, Walle
 }
 
 /**
- * Deploys the registry (the admin owns the root and `eth`), the NameWrapper stand-in and the
- * resolver on a fresh in-process chain.
+ * Deploys the registry (the admin owns the root and `eth`), the NameWrapper and base registrar
+ * stand-ins and the resolver on a fresh in-process chain.
  */
 export async function deployFixture() {
   const connection = await network.create();
@@ -73,9 +74,11 @@ export async function deployFixture() {
 
   const ens = await deployEnsRegistry({ publicClient, walletClient: admin });
   const wrapper = await deployNameWrapperStandIn(ens);
+  const registrar = await deployBaseRegistrarStandIn({ publicClient, walletClient: admin });
   const resolver = await viem.deployContract("EnsgateResolver", [
     ens.address,
     wrapper.address,
+    registrar.address,
     admin.account.address,
     IPFS_GATEWAYS,
     GATEWAY_SERVICES,
@@ -96,6 +99,7 @@ export async function deployFixture() {
     chainId,
     ens,
     wrapper,
+    registrar,
     resolver,
     register,
     admin,

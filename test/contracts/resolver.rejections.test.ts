@@ -24,6 +24,7 @@ import {
   signRecord,
 } from "../../lib/index.ts";
 import {
+  decodeExtraData,
   deployFixture,
   expectError,
   type Fixture,
@@ -63,6 +64,7 @@ describe("EnsgateResolver: rejected records (one custom error each)", () => {
       signer: walletSigner(f.alice),
       owner: f.alice.account.address,
       chainId: f.chainId,
+      resolver: f.resolver.address, // v2 binding (ignored for v1)
       ...overrides,
     });
   }
@@ -265,13 +267,17 @@ describe("EnsgateResolver: rejected records (one custom error each)", () => {
     const { extraData } = await lookup();
     const file = await ownerRecord({ freshness: { validUntil: (await now()) + 3600n, epoch: 1n } });
     assert.equal(await callback(file.data, extraData), value);
-    // Flip the epoch word (a forged epoch of 0) without fixing the check hash.
-    await expectError(callback(file.data, flipByte(extraData, 32 + 5 * 32 - 1)), "InvalidLookup");
+    // Flip the epoch word (a forged epoch of 0) without fixing the check hash: after the check
+    // hash come the tuple offset, deadline, kind, owner, then the epoch.
+    const epochByte = 32 + 5 * 32 - 1;
+    assert.equal(decodeExtraData(flipByte(extraData, epochByte)).lookup.epoch, 0n);
+    await expectError(callback(file.data, flipByte(extraData, epochByte)), "InvalidLookup");
     await expectError(callback(file.data, "0x1234"), "InvalidLookup");
     // The extraData of another resolver deployment does not verify here.
     const other = await f.viem.deployContract("EnsgateResolver", [
       f.ens.address,
       f.wrapper.address,
+      f.registrar.address,
       f.admin.account.address,
       [],
       [],
@@ -339,21 +345,112 @@ describe("EnsgateResolver: access control", () => {
     key = (await makeIpnsKey(1)).key;
   });
 
-  it("every owner-only function reverts NotNodeOwner for a non-owner", async () => {
-    const bob = { account: f.bob.account.address };
-    const calls = [
-      f.resolver.simulate.setRecordhash([node, key], bob),
-      f.resolver.simulate.approve([node, STRANGER.address, true], bob),
-      f.resolver.simulate.bumpEpoch([node], bob),
-      f.resolver.simulate.setGateways([node, ["https://x.example"]], bob),
-      // The registry/wrapper contract itself and non-existent nodes have no owner to act.
-      f.resolver.simulate.setRecordhash([namehash("nobody.eth"), key], bob),
-    ];
-    for (const call of calls) {
-      const [errorNode, caller] = await expectError(call, "NotNodeOwner");
-      assert.ok(errorNode === node || errorNode === namehash("nobody.eth"));
-      assert.equal(caller, getAddress(f.bob.account.address));
-    }
+  it("a non-owner's setters succeed, are keyed by the setter, and change nothing for the name", async () => {
+    const aliceKey = `0xe5010172002408011220${key.slice(2)}`;
+    const bobKey = (await makeIpnsKey(2)).key;
+    await f.resolver.write.setRecordhash([node, key], { account: f.alice.account });
+    const dnsName = dnsEncodeName("alice.eth");
+    const avatar: RecordRequest = { type: "text", key: "avatar" };
+    const aliceContext = [getAddress(f.alice.account.address), node, 0n, aliceKey] as const;
+    assert.deepEqual(await f.resolver.read.nameContext([dnsName]), aliceContext);
+    const before = await lookupOf(f, dnsName, encodeRecordCall(node, avatar));
+
+    const fromBlock = await f.publicClient.getBlockNumber();
+    const bob = { account: f.bob.account };
+    for (const hash of [
+      await f.resolver.write.setRecordhash([node, bobKey], bob),
+      await f.resolver.write.approve([node, STRANGER.address, true], bob),
+      await f.resolver.write.bumpEpoch([node], bob),
+      await f.resolver.write.setGateways([node, ["https://x.example"]], bob),
+      // A node nobody owns takes settings too; they never make it resolvable.
+      await f.resolver.write.setRecordhash([namehash("nobody.eth"), bobKey], bob),
+    ])
+      assert.equal((await f.publicClient.waitForTransactionReceipt({ hash })).status, "success");
+
+    // Events name the setter, not the name's owner.
+    const bobAddress = getAddress(f.bob.account.address);
+    const events = await f.publicClient.getContractEvents({
+      address: f.resolver.address,
+      abi: f.resolver.abi,
+      fromBlock: fromBlock + 1n,
+    });
+    assert.deepEqual(
+      events.map((event) => [event.eventName, event.args]),
+      [
+        [
+          "RecordhashChanged",
+          { owner: bobAddress, node, recordhash: `0xe5010172002408011220${bobKey.slice(2)}` },
+        ],
+        [
+          "SignerApprovalChanged",
+          { owner: bobAddress, node, signer: STRANGER.address, approved: true },
+        ],
+        ["EpochBumped", { owner: bobAddress, node, counter: 1n }],
+        ["GatewaysChanged", { owner: bobAddress, node, gateways: ["https://x.example"] }],
+        [
+          "RecordhashChanged",
+          {
+            owner: bobAddress,
+            node: namehash("nobody.eth"),
+            recordhash: `0xe5010172002408011220${bobKey.slice(2)}`,
+          },
+        ],
+      ],
+    );
+    // The views keyed by bob show his settings; alice's are untouched.
+    assert.equal(
+      await f.resolver.read.recordhash([bobAddress, node]),
+      `0xe5010172002408011220${bobKey.slice(2)}`,
+    );
+    assert.equal(await f.resolver.read.recordhash([f.alice.account.address, node]), aliceKey);
+    assert.equal(await f.resolver.read.epochCounter([bobAddress, node]), 1n);
+    assert.equal(await f.resolver.read.epochCounter([f.alice.account.address, node]), 0n);
+    assert.equal(
+      await f.resolver.read.isApprovedSigner([bobAddress, node, STRANGER.address]),
+      true,
+    );
+    assert.equal(
+      await f.resolver.read.isApprovedSigner([f.alice.account.address, node, STRANGER.address]),
+      false,
+    );
+    assert.deepEqual(await f.resolver.read.gatewaysOf([bobAddress, node]), ["https://x.example"]);
+    assert.deepEqual(await f.resolver.read.gatewaysOf([f.alice.account.address, node]), []);
+
+    // Lookups of alice.eth: same owner, epoch, recordhash, URLs and call data.
+    assert.deepEqual(await f.resolver.read.nameContext([dnsName]), aliceContext);
+    const after = await lookupOf(f, dnsName, encodeRecordCall(node, avatar));
+    assert.deepEqual(after.urls, before.urls);
+    assert.equal(after.callData, before.callData);
+    assert.equal(decodeExtraData(after.extraData).lookup.epoch, 0n);
+    // Callback: bob's approval does not count, bob's bump revokes nothing.
+    const value = encodeRecordValue(avatar, "https://example.com/a.png");
+    const sign = (signer: Parameters<typeof signRecord>[0]["signer"]) =>
+      signRecord({
+        name: "alice.eth",
+        request: avatar,
+        result: value,
+        signer,
+        owner: f.alice.account.address,
+        chainId: f.chainId,
+        freshness: { validUntil: 2n ** 40n, epoch: 0n },
+        resolver: f.resolver.address,
+      });
+    const [signer] = await expectError(
+      f.resolver.read.resolveCallback([(await sign(STRANGER)).data, after.extraData]),
+      "UnapprovedSigner",
+    );
+    assert.equal(signer, STRANGER.address);
+    assert.equal(
+      await f.resolver.read.resolveCallback([
+        (await sign(walletSigner(f.alice))).data,
+        after.extraData,
+      ]),
+      value,
+    );
+    // nobody.eth stays unowned (only `eth` above it has an owner).
+    await expectError(f.resolver.read.nameContext([dnsEncodeName("nobody.eth")]), "NameNotFound");
+
+    await f.resolver.write.setRecordhash([node, "0x"], { account: f.alice.account });
   });
 
   it("setDefaultGateways is admin-only (Ownable2Step)", async () => {
@@ -381,6 +478,7 @@ describe("EnsgateResolver: access control", () => {
 
   it("owner setters store, emit and validate", async () => {
     const alice = { account: f.alice.account.address };
+    const fromBlock = (await f.publicClient.getBlockNumber()) + 1n;
     await expectError(
       f.resolver.simulate.setRecordhash([node, "0x1234"], alice),
       "InvalidRecordhash",
@@ -394,25 +492,46 @@ describe("EnsgateResolver: access control", () => {
       "InvalidRecordhash",
     );
     await f.resolver.write.setRecordhash([node, key], alice);
-    assert.equal(await f.resolver.read.recordhash([node]), `0xe5010172002408011220${key.slice(2)}`);
+    assert.equal(
+      await f.resolver.read.recordhash([f.alice.account.address, node]),
+      `0xe5010172002408011220${key.slice(2)}`,
+    );
     await f.resolver.write.approve([node, STRANGER.address, true], alice);
     await f.resolver.write.bumpEpoch([node], alice);
     await f.resolver.write.setGateways([node, ["https://mine.example"]], alice);
     await f.resolver.write.setRecordhash([node, "0x"], alice);
-    assert.equal(await f.resolver.read.recordhash([node]), "0x");
+    assert.equal(await f.resolver.read.recordhash([f.alice.account.address, node]), "0x");
+    assert.equal(await f.resolver.read.epochCounter([f.alice.account.address, node]), 1n);
+    assert.equal(
+      await f.resolver.read.isApprovedSigner([f.alice.account.address, node, STRANGER.address]),
+      true,
+    );
+    assert.deepEqual(await f.resolver.read.gatewaysOf([f.alice.account.address, node]), [
+      "https://mine.example",
+    ]);
     const events = await f.publicClient.getContractEvents({
       address: f.resolver.address,
       abi: f.resolver.abi,
-      fromBlock: 0n,
+      fromBlock,
     });
-    const names = events.map((event) => event.eventName);
-    for (const expected of [
-      "DefaultGatewaysChanged",
-      "RecordhashChanged",
-      "SignerApprovalChanged",
-      "EpochBumped",
-      "GatewaysChanged",
-    ])
-      assert.ok(names.includes(expected as (typeof names)[number]), `missing ${expected}`);
+    const aliceAddress = getAddress(f.alice.account.address);
+    assert.deepEqual(
+      events.map((event) => [event.eventName, event.args]),
+      [
+        [
+          "RecordhashChanged",
+          { owner: aliceAddress, node, recordhash: `0xe5010172002408011220${key.slice(2)}` },
+        ],
+        [
+          "SignerApprovalChanged",
+          { owner: aliceAddress, node, signer: STRANGER.address, approved: true },
+        ],
+        ["EpochBumped", { owner: aliceAddress, node, counter: 1n }],
+        ["GatewaysChanged", { owner: aliceAddress, node, gateways: ["https://mine.example"] }],
+        ["RecordhashChanged", { owner: aliceAddress, node, recordhash: "0x" }],
+      ],
+    );
+    const [defaults] = await f.resolver.getEvents.DefaultGatewaysChanged({ fromBlock: 0n });
+    assert.ok(defaults, "the constructor emits DefaultGatewaysChanged");
   });
 });

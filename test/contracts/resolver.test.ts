@@ -145,10 +145,14 @@ describe("EnsgateResolver: every record kind through resolve -> OffchainLookup -
     await f.resolver.write.setRecordhash([node, ipns.key], { account: f.alice.account });
   });
 
-  it("supports ERC-165 for the extended resolver and ERC-165 only", async () => {
+  it("supports ERC-165 for the extended resolver, ERC-7996 and ERC-165 only; no ERC-7996 feature", async () => {
     assert.equal(await f.resolver.read.supportsInterface(["0x9061b923"]), true);
+    assert.equal(await f.resolver.read.supportsInterface(["0x582de3e7"]), true);
     assert.equal(await f.resolver.read.supportsInterface(["0x01ffc9a7"]), true);
-    assert.equal(await f.resolver.read.supportsInterface(["0x3b3b57de"]), false);
+    for (const id of ["0x3b3b57de", "0xffffffff", "0x00000000", "0x96b62db8"] as const)
+      assert.equal(await f.resolver.read.supportsInterface([id]), false, id);
+    // RESOLVE_MULTICALL is not offered: each record gets its own lookup.
+    assert.equal(await f.resolver.read.supportsFeature(["0x96b62db8"]), false);
   });
 
   for (const c of KIND_CASES) {
@@ -186,7 +190,8 @@ describe("EnsgateResolver: every record kind through resolve -> OffchainLookup -
         ]);
         const { lookup: extra } = decodeExtraData(lookup.extraData);
         assert.equal(extra.owner, getAddress(f.alice.account.address));
-        assert.equal(extra.ownerNode, node);
+        // On-chain approvals count on the name and every suffix node, name first.
+        assert.deepEqual(extra.nodes, [node, namehash("eth")]);
         assert.equal(extra.epoch, 0n);
         assert.equal(extra.name, `0x${Buffer.from(name).toString("hex")}`);
         const expectedType =
@@ -205,6 +210,7 @@ describe("EnsgateResolver: every record kind through resolve -> OffchainLookup -
           owner: f.alice.account.address,
           chainId: f.chainId,
           freshness: version === 2 ? { validUntil: now + 3600n, epoch: 0n } : undefined,
+          resolver: f.resolver.address,
         });
         const answer = await f.resolver.read.resolveCallback([file.data, lookup.extraData]);
         assert.equal(answer, buildAnswer(fileRequest, result));
@@ -301,7 +307,19 @@ describe("EnsgateResolver: where records live", () => {
       `${IPFS_GATEWAYS[0]}/ipns/${aliceKey.cid}/${buildRecordFilePath(name, textRequest)}?t={data}`,
     );
     const { lookup: extra } = decodeExtraData(lookup.extraData);
-    assert.equal(extra.ownerNode, namehash("alice.eth"));
+    assert.deepEqual(extra.nodes, [
+      namehash(name),
+      namehash("sub.alice.eth"),
+      namehash("alice.eth"),
+      namehash("eth"),
+    ]);
+    const [owner, ownerNode, epoch, recordhash] = await f.resolver.read.nameContext([
+      dnsEncodeName(name),
+    ]);
+    assert.equal(owner, getAddress(f.alice.account.address));
+    assert.equal(ownerNode, namehash("alice.eth"));
+    assert.equal(epoch, 0n);
+    assert.equal(recordhash, `${IPNS_PREFIX}${aliceKey.key.slice(2)}`);
   });
 
   it("an existing subname with its own owner and recordhash uses them", async () => {
@@ -360,12 +378,31 @@ describe("EnsgateResolver: where records live", () => {
 
   it("wrapped name: the NameWrapper owner signs and manages", async () => {
     const node = namehash("wrapped.eth");
-    await expectError(
-      f.resolver.simulate.setRecordhash([node, carolKey.key], { account: f.alice.account.address }),
-      "NotNodeOwner",
+    // Not the owner: the call succeeds (settings are keyed by the setter) but the name has no
+    // recordhash for lookups, so resolve() still answers empty.
+    await f.resolver.write.setRecordhash([node, carolKey.key], { account: f.alice.account });
+    assert.deepEqual(await f.resolver.read.nameContext([dnsEncodeName("wrapped.eth")]), [
+      getAddress(f.dave.account.address),
+      node,
+      0n,
+      "0x",
+    ]);
+    assert.equal(
+      await f.lookupClient.readContract({
+        address: f.resolver.address,
+        abi: f.resolver.abi,
+        functionName: "resolve",
+        args: [dnsEncodeName("wrapped.eth"), encodeRecordCall(node, textRequest)],
+      }),
+      buildEmptyAnswer(textRequest),
     );
     await f.resolver.write.setRecordhash([node, carolKey.key], { account: f.dave.account });
-    assert.equal(await f.resolver.read.nodeOwner([node]), getAddress(f.dave.account.address));
+    const [owner, ownerNode, , recordhash] = await f.resolver.read.nameContext([
+      dnsEncodeName("wrapped.eth"),
+    ]);
+    assert.equal(owner, getAddress(f.dave.account.address));
+    assert.equal(ownerNode, node);
+    assert.equal(recordhash, `${IPNS_PREFIX}${carolKey.key.slice(2)}`);
     const { lookup, answer, result } = await resolveText(
       "wrapped.eth",
       f.dave,
@@ -389,7 +426,16 @@ describe("EnsgateResolver: where records live", () => {
     await f.resolver.write.setGateways([node, ["http://127.0.0.1:8080"]], {
       account: f.alice.account,
     });
-    assert.deepEqual(await f.resolver.read.gatewaysOf([node]), ["http://127.0.0.1:8080"]);
+    assert.deepEqual(await f.resolver.read.gatewaysOf([f.alice.account.address, node]), [
+      "http://127.0.0.1:8080",
+    ]);
+    // Another address's gateways for alice.eth are its own setting: alice's lookups ignore them.
+    await f.resolver.write.setGateways([node, ["https://carol.example"]], {
+      account: f.carol.account,
+    });
+    assert.deepEqual(await f.resolver.read.gatewaysOf([f.carol.account.address, node]), [
+      "https://carol.example",
+    ]);
     const lookup = await lookupOf(
       f,
       dnsEncodeName("alice.eth"),
@@ -438,6 +484,31 @@ describe("EnsgateResolver: where records live", () => {
     assert.deepEqual(lookup.urls, GATEWAY_SERVICES);
   });
 
+  it("a setting on an ancestor the setter does not own applies to the setter's own names below it", async () => {
+    // bob owns bob.alice.eth (with its own recordhash); his gateways on alice.eth cover it, but
+    // never alice's names.
+    const node = namehash("alice.eth");
+    await f.resolver.write.setGateways([node, ["https://bob.example"]], { account: f.bob.account });
+    try {
+      const bobs = await lookupOf(
+        f,
+        dnsEncodeName("bob.alice.eth"),
+        encodeRecordCall(namehash("bob.alice.eth"), textRequest),
+      );
+      assert.deepEqual(ipfsUrls(bobs), [
+        `https://bob.example/ipns/${bobKey.cid}/.well-known/eth/alice/bob/text/avatar.json?t={data}`,
+      ]);
+      const alices = await lookupOf(
+        f,
+        dnsEncodeName("alice.eth"),
+        encodeRecordCall(node, textRequest),
+      );
+      assert.ok(ipfsUrls(alices).every((url) => !url.startsWith("https://bob.example")));
+    } finally {
+      await f.resolver.write.setGateways([node, []], { account: f.bob.account });
+    }
+  });
+
   it("reverts NameNotFound when no ancestor has an owner", async () => {
     await expectError(
       f.lookupClient.readContract({
@@ -448,6 +519,17 @@ describe("EnsgateResolver: where records live", () => {
       }),
       "NameNotFound",
     );
+    // The top-level node's owner (the admin owns `eth`) never owns the names below it.
+    await expectError(
+      f.lookupClient.readContract({
+        address: f.resolver.address,
+        abi: f.resolver.abi,
+        functionName: "resolve",
+        args: [dnsEncodeName("nobody.eth"), encodeRecordCall(namehash("nobody.eth"), textRequest)],
+      }),
+      "NameNotFound",
+    );
+    await expectError(f.resolver.read.nameContext([dnsEncodeName("nobody.eth")]), "NameNotFound");
   });
 });
 
@@ -480,6 +562,7 @@ describe("EnsgateResolver: approvals", () => {
       approvalSignature: options.approval,
       freshness:
         options.epoch === undefined ? undefined : { validUntil: now + 600n, epoch: options.epoch },
+      resolver: f.resolver.address,
     });
   }
 
@@ -490,6 +573,22 @@ describe("EnsgateResolver: approvals", () => {
       f.resolver.read.resolveCallback([file.data, lookup.extraData]),
       "UnapprovedSigner",
     );
+    // An approval by someone who does not own alice.eth is stored under them and does not count.
+    await f.resolver.write.approve([node, SIGNER.address, true], { account: f.bob.account });
+    assert.equal(
+      await f.resolver.read.isApprovedSigner([f.bob.account.address, node, SIGNER.address]),
+      true,
+    );
+    assert.equal(
+      await f.resolver.read.isApprovedSigner([f.alice.account.address, node, SIGNER.address]),
+      false,
+    );
+    await expectError(
+      f.resolver.read.resolveCallback([file.data, lookup.extraData]),
+      "UnapprovedSigner",
+    );
+    // (It would count for names bob owns below alice.eth: revoke it for the later tests.)
+    await f.resolver.write.approve([node, SIGNER.address, false], { account: f.bob.account });
     await f.resolver.write.approve([node, SIGNER.address, true], { account: f.alice.account });
     assert.equal(
       await f.resolver.read.isApprovedSigner([f.alice.account.address, node, SIGNER.address]),
@@ -515,6 +614,55 @@ describe("EnsgateResolver: approvals", () => {
     assert.equal(signer, SIGNER.address);
   });
 
+  it("an on-chain approval on alice.eth covers alice's registered subnames, not another owner's", async () => {
+    await f.register(`www.${name}`, f.alice.account.address, f.alice);
+    await f.register(`shop.${name}`, f.bob.account.address, f.alice);
+    await f.resolver.write.setOwnerRecordhash([(await makeIpnsKey(2)).key], {
+      account: f.bob.account,
+    });
+    await f.resolver.write.approve([node, SIGNER.address, true], { account: f.alice.account });
+    try {
+      // Changed on purpose: an approval now counts on every node of the path, so a subname with
+      // its own registry entry (its own owner node) is covered by the ancestor's approval too.
+      const www = `www.${name}`;
+      const wwwLookup = await lookupOf(
+        f,
+        dnsEncodeName(www),
+        encodeRecordCall(namehash(www), request),
+      );
+      const wwwFile = await signedBySigner({ recordName: www });
+      assert.equal(
+        await f.resolver.read.resolveCallback([wwwFile.data, wwwLookup.extraData]),
+        result,
+      );
+      // shop.alice.eth belongs to bob: alice's approval is not his.
+      const shop = `shop.${name}`;
+      const shopLookup = await lookupOf(
+        f,
+        dnsEncodeName(shop),
+        encodeRecordCall(namehash(shop), request),
+      );
+      assert.equal(
+        decodeExtraData(shopLookup.extraData).lookup.owner,
+        getAddress(f.bob.account.address),
+      );
+      const shopFile = await signRecord({
+        name: shop,
+        request,
+        result,
+        signer: SIGNER,
+        owner: f.bob.account.address,
+        chainId: f.chainId,
+      });
+      await expectError(
+        f.resolver.read.resolveCallback([shopFile.data, shopLookup.extraData]),
+        "UnapprovedSigner",
+      );
+    } finally {
+      await f.resolver.write.approve([node, SIGNER.address, false], { account: f.alice.account });
+    }
+  });
+
   it("accepts a v1 record with a v1 SIGN 3 approval by the owner", async () => {
     const lookup = await lookupOf(f, dnsEncodeName(name), encodeRecordCall(node, request));
     const approval = await signApproval({
@@ -535,6 +683,7 @@ describe("EnsgateResolver: approvals", () => {
       owner: walletSigner(f.alice),
       chainId: f.chainId,
       epoch: 0n,
+      resolver: f.resolver.address,
     });
     const file0 = await signedBySigner({ approval: approval0, epoch: 0n });
     assert.equal(await f.resolver.read.resolveCallback([file0.data, lookup.extraData]), result);
@@ -552,7 +701,8 @@ describe("EnsgateResolver: approvals", () => {
     );
 
     await f.resolver.write.bumpEpoch([node], { account: f.alice.account });
-    assert.equal(await f.resolver.read.epochOf([node]), 1n);
+    assert.equal(await f.resolver.read.epochCounter([f.alice.account.address, node]), 1n);
+    assert.equal((await f.resolver.read.nameContext([dnsEncodeName(name)]))[2], 1n);
     lookup = await lookupOf(f, dnsEncodeName(name), encodeRecordCall(node, request));
     assert.equal(decodeExtraData(lookup.extraData).lookup.epoch, 1n);
     await expectError(
@@ -571,6 +721,7 @@ describe("EnsgateResolver: approvals", () => {
       owner: walletSigner(f.alice),
       chainId: f.chainId,
       epoch: 1n,
+      resolver: f.resolver.address,
     });
     const file1 = await signedBySigner({ approval: approval1, epoch: 1n });
     assert.equal(await f.resolver.read.resolveCallback([file1.data, lookup.extraData]), result);
@@ -588,6 +739,7 @@ describe("EnsgateResolver: approvals", () => {
       owner: walletSigner(f.bob),
       chainId: f.chainId,
       epoch,
+      resolver: f.resolver.address,
     });
     const file = await signedBySigner({ approval, epoch });
     await expectError(

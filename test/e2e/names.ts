@@ -78,6 +78,7 @@ export async function publishTree(
       owner,
       chainId,
       epoch: 0n,
+      resolver: stack.resolver.address,
     });
     Object.assign(
       files,
@@ -89,6 +90,7 @@ export async function publishTree(
         chainId,
         approvalSignature,
         freshness: VALID_FOR_A_DAY(),
+        resolver: stack.resolver.address,
       }),
     );
   }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { JsonRpcProvider } from "ethers";
 import {
+  type Address,
   decodeFunctionResult,
   type Hex,
   type LocalAccount,
@@ -220,19 +221,21 @@ describe("end to end: resolving ensgate records", () => {
 
     it("is refused by the gateway (422)", async () => {
       const { encodeResolveOffchainCall } = await import("../../lib/index.ts");
-      const recordhash = (await stack.publicClient.readContract({
+      // What resolve() puts in the lookup: the name's owner, epoch and recordhash.
+      const [nameOwner, , epoch, recordhash] = (await stack.publicClient.readContract({
         address: stack.resolver.address,
         abi: stack.resolver.abi,
-        functionName: "recordhash",
-        args: [namehash("tampered.eth")],
-      })) as Hex;
+        functionName: "nameContext",
+        args: [dnsEncodeName("tampered.eth")],
+      })) as [Address, Hex, bigint, Hex];
+      assert.equal(nameOwner, owner.address);
       const callData = encodeResolveOffchainCall({
         dnsName: dnsEncodeName("tampered.eth"),
         data: avatarCall(),
         recordhash,
-        owner: owner.address,
+        owner: nameOwner,
         chainId: BigInt(stack.chain.id),
-        epoch: 0n,
+        epoch,
       });
       const response = await fetch(`${stack.gatewayUrl}/${stack.resolver.address}/${callData}`);
       assert.equal(response.status, 422);

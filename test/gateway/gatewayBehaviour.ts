@@ -7,6 +7,7 @@ import { startFileGateway, type TestServer } from "./httpServers.ts";
 import {
   buildRecordFile,
   lookupCallData,
+  OTHER_SENDER,
   OWNER,
   RECORDHASH,
   SENDER,
@@ -21,6 +22,9 @@ export type StartGateway = (
 
 const AVATAR = { type: "text", key: "avatar" } as const;
 const URL_KEY = { type: "text", key: "url" } as const;
+// text `name` of X and the name record of `text.X` share `.well-known/eth/X/text/name.json`.
+const TEXT_NAME = { type: "text", key: "name" } as const;
+const NAME = { type: "name" } as const;
 
 /** Registers the shared gateway test suite. */
 export function describeGatewayBehaviour(label: string, startGateway: StartGateway): void {
@@ -53,6 +57,13 @@ export function describeGatewayBehaviour(label: string, startGateway: StartGatew
         "abi4",
         await buildRecordFile("alice.eth", { type: "abi", contentTypes: 4n }, "0xa0"),
       );
+      // One file, signed for text(alice.eth, "name"); one signed for name(text.carol.eth).
+      await add("aliceTextName", await buildRecordFile("alice.eth", TEXT_NAME, "alice.eth"));
+      await add("carolName", await buildRecordFile("text.carol.eth", NAME, "carol.eth"));
+      await add(
+        "boundToOther",
+        await buildRecordFile("dave.eth", AVATAR, "x", { resolver: OTHER_SENDER }),
+      );
       source = await startFileGateway(files);
       gateway = await startGateway(source.url);
     });
@@ -61,7 +72,8 @@ export function describeGatewayBehaviour(label: string, startGateway: StartGatew
       await source?.close();
     });
 
-    const lookup = (callData: Hex) => fetch(`${gateway.url}/${SENDER}/${callData}`);
+    const lookup = (callData: Hex, sender: string = SENDER) =>
+      fetch(`${gateway.url}/${sender}/${callData}`);
     const expectError = async (response: Response, status: number, message: RegExp) => {
       assert.equal(response.status, status);
       const body = (await response.json()) as { message: string };
@@ -122,6 +134,52 @@ export function describeGatewayBehaviour(label: string, startGateway: StartGatew
 
     it("refuses an expired record (422)", async () => {
       await expectError(await lookup(lookupCallData("expired.eth", AVATAR)), 422, /recordExpired/);
+    });
+
+    it("never answers name(text.alice.eth) with the text(alice.eth, name) file it shares", async () => {
+      // The shared path is what collides; the lookups are different and so are their answers.
+      assert.equal(
+        (await buildRecordFile("alice.eth", TEXT_NAME, "alice.eth")).urlPath,
+        (await buildRecordFile("text.alice.eth", NAME, "alice.eth")).urlPath,
+      );
+      const text = lookupCallData("alice.eth", TEXT_NAME);
+      const name = lookupCallData("text.alice.eth", NAME);
+      for (let round = 0; round < 2; round++) {
+        // The second round runs with the text record verified and cached.
+        const answer = await lookup(text);
+        assert.equal(answer.status, 200);
+        assert.deepEqual(await answer.json(), { data: records.aliceTextName });
+        await expectError(
+          await lookup(name),
+          422,
+          /^record \.well-known\/eth\/alice\/text\/name\.json rejected: invalidRecordSignature from /,
+        );
+      }
+    });
+
+    it("never answers text(carol.eth, name) with the name(text.carol.eth) file it shares", async () => {
+      const name = lookupCallData("text.carol.eth", NAME);
+      const text = lookupCallData("carol.eth", TEXT_NAME);
+      for (let round = 0; round < 2; round++) {
+        assert.deepEqual(await (await lookup(name)).json(), { data: records.carolName });
+        await expectError(await lookup(text), 422, /rejected: invalidRecordSignature from /);
+      }
+    });
+
+    it("refuses a v2 record signed for another resolver (422), even once it is cached", async () => {
+      const callData = lookupCallData("dave.eth", AVATAR);
+      for (let round = 0; round < 2; round++) {
+        const own = await lookup(callData, OTHER_SENDER);
+        assert.equal(own.status, 200);
+        assert.deepEqual(await own.json(), { data: records.boundToOther });
+        await expectError(await lookup(callData), 422, /rejected: invalidRecordSignature from /);
+        // The sender's spelling does not matter: it is the same resolver.
+        await expectError(
+          await lookup(callData, SENDER.toLowerCase()),
+          422,
+          /rejected: invalidRecordSignature from /,
+        );
+      }
     });
 
     it("passes a signer it cannot check on-chain to the contract", async () => {

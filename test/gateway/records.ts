@@ -23,15 +23,18 @@ export const STRANGER = privateKeyToAccount(
 export const CHAIN_ID = 31337n;
 export const IPNS_NAME = "k51qzi5uqu5dglwhrswc4h7bc91b8plk3st23hauq4h6ry16nm1x2l69idegpd";
 export const RECORDHASH = buildRecordhash({ protocol: "ipns", name: IPNS_NAME });
+/** The resolver the test lookups come from (EIP-3668 sender); records are signed for it by default. */
 export const SENDER = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+/** Another resolver deployment on the same chain. */
+export const OTHER_SENDER = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 export const FAR_FUTURE = 4_000_000_000n;
 
-/** Signs one v2 record of `name` and returns the gateway-path of its file and its JSON. */
+/** Signs one v2 record of `name` (bound to `resolver`) and returns the gateway-path of its file and its JSON. */
 export async function buildRecordFile(
   name: string,
   request: RecordRequest,
   value: string,
-  { signer = OWNER, epoch = 0n, validUntil = FAR_FUTURE } = {},
+  { signer = OWNER, epoch = 0n, validUntil = FAR_FUTURE, resolver = SENDER as `0x${string}` } = {},
 ): Promise<{ urlPath: string; json: string; data: Hex }> {
   const file = await signRecord({
     name,
@@ -41,6 +44,7 @@ export async function buildRecordFile(
     owner: OWNER.address,
     chainId: Number(CHAIN_ID),
     freshness: { validUntil, epoch },
+    resolver,
   });
   return {
     urlPath: `/ipns/${IPNS_NAME}/${buildRecordFilePath(name, request)}`,

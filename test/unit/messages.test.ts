@@ -9,6 +9,8 @@ import {
   buildRecordMessage,
   buildSignerKeygenMessage,
   formatCaip10,
+  MissingResolverError,
+  type RecordMessageParameters,
 } from "../../lib/index.ts";
 
 // Lowercase on purpose: every message must carry the EIP-55 form.
@@ -16,6 +18,8 @@ const WALLET = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 const WALLET_CHECKSUMMED = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const SIGNER = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 const SIGNER_CHECKSUMMED = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const RESOLVER = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+const RESOLVER_CHECKSUMMED = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
 describe("CAIP-10", () => {
   it("checksums the address", () => {
@@ -68,7 +72,19 @@ describe("SIGN 3 (approval)", () => {
         `Approved Signer: eip155:1:${SIGNER_CHECKSUMMED}\nApproved By: eip155:1:${WALLET_CHECKSUMMED}`,
     );
   });
-  it("v2 adds the epoch before Approved By", () => {
+  it("v1 ignores a resolver: still byte-identical", () => {
+    assert.equal(
+      buildApprovalMessage({
+        name: "nick.eth",
+        signer: SIGNER,
+        owner: WALLET,
+        chainId: 1,
+        resolver: RESOLVER,
+      }),
+      buildApprovalMessage({ name: "nick.eth", signer: SIGNER, owner: WALLET, chainId: 1 }),
+    );
+  });
+  it("v2 adds Epoch and Resolver before Approved By", () => {
     assert.equal(
       buildApprovalMessage({
         name: "nick.eth",
@@ -76,9 +92,27 @@ describe("SIGN 3 (approval)", () => {
         owner: WALLET,
         chainId: 5,
         epoch: 3n,
+        resolver: RESOLVER,
       }),
       "Requesting Signature To Approve ENS Records Signer\n\nOrigin: nick.eth\n" +
-        `Approved Signer: eip155:5:${SIGNER_CHECKSUMMED}\nEpoch: 3\nApproved By: eip155:5:${WALLET_CHECKSUMMED}`,
+        `Approved Signer: eip155:5:${SIGNER_CHECKSUMMED}\nEpoch: 3\n` +
+        `Resolver: eip155:5:${RESOLVER_CHECKSUMMED}\nApproved By: eip155:5:${WALLET_CHECKSUMMED}`,
+    );
+  });
+  it("v2 without a resolver is a MissingResolverError", () => {
+    assert.throws(
+      () =>
+        buildApprovalMessage({
+          name: "nick.eth",
+          signer: SIGNER,
+          owner: WALLET,
+          chainId: 5,
+          epoch: 0n,
+        }),
+      (error: unknown) =>
+        error instanceof MissingResolverError &&
+        error.shortMessage ===
+          "A v2 SIGN 3 (approval) message needs the resolver address (`resolver`).",
     );
   });
 });
@@ -102,7 +136,18 @@ describe("SIGN 4 (record)", () => {
     );
   });
 
-  it("v2 adds Valid Until and Epoch before Signed By", () => {
+  it("v1 ignores a resolver: still byte-identical", () => {
+    const v1: RecordMessageParameters = {
+      name: "nick.eth",
+      recordType: "text/avatar",
+      result,
+      signer: SIGNER,
+      chainId: 1,
+    };
+    assert.equal(buildRecordMessage({ ...v1, resolver: RESOLVER }), buildRecordMessage(v1));
+  });
+
+  it("v2 adds Valid Until, Epoch and Resolver before Signed By", () => {
     assert.equal(
       buildRecordMessage({
         name: "sub.nick.eth",
@@ -111,10 +156,45 @@ describe("SIGN 4 (record)", () => {
         signer: SIGNER,
         chainId: 11155111,
         freshness: { validUntil: 1_800_000_000n, epoch: 2n },
+        resolver: RESOLVER,
       }),
       "Requesting Signature To Update ENS Record\n\nOrigin: sub.nick.eth\nRecord Type: address/60\n" +
         `Extradata: ${extradata}\nValid Until: 1800000000\nEpoch: 2\n` +
+        `Resolver: eip155:11155111:${RESOLVER_CHECKSUMMED}\n` +
         `Signed By: eip155:11155111:${SIGNER_CHECKSUMMED}`,
+    );
+  });
+
+  it("v2 binds the resolver: another deployment is another message", () => {
+    const v2: RecordMessageParameters = {
+      name: "nick.eth",
+      recordType: "text/avatar",
+      result,
+      signer: SIGNER,
+      chainId: 1,
+      freshness: { validUntil: 1_800_000_000n, epoch: 0n },
+    };
+    assert.notEqual(
+      buildRecordMessage({ ...v2, resolver: RESOLVER }),
+      buildRecordMessage({ ...v2, resolver: WALLET }),
+    );
+  });
+
+  it("v2 without a resolver is a MissingResolverError", () => {
+    assert.throws(
+      () =>
+        buildRecordMessage({
+          name: "nick.eth",
+          recordType: "text/avatar",
+          result,
+          signer: SIGNER,
+          chainId: 1,
+          freshness: { validUntil: 1_800_000_000n, epoch: 0n },
+        }),
+      (error: unknown) =>
+        error instanceof MissingResolverError &&
+        error.shortMessage ===
+          "A v2 SIGN 4 (record) message needs the resolver address (`resolver`).",
     );
   });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Hex } from "viem";
 import {
   buildWellKnownPath,
   DnsDecodingError,
@@ -96,21 +97,66 @@ describe("DNS wire format", () => {
     assert.throws(() => dnsEncodeName("a..eth"), /label 2 is empty/);
     assert.throws(() => dnsEncodeName(".eth"), DnsEncodingError);
   });
-  it("accepts a 63-byte label and rejects a 64-byte one", () => {
+  // Wire names built by hand (not by dnsEncodeName), so that encode and decode are each checked
+  // against the bounds, not only against each other.
+  const wire = (...labels: string[]): Hex =>
+    `0x${labels.map((l) => l.length.toString(16).padStart(2, "0") + Buffer.from(l).toString("hex")).join("")}00`;
+
+  it("accepts a 63-byte label and rejects a 64-byte one (encode and decode agree)", () => {
     const label63 = "a".repeat(63);
-    assert.equal(dnsDecodeName(dnsEncodeName(`${label63}.eth`)), `${label63}.eth`);
+    assert.equal(dnsEncodeName(`${label63}.eth`), wire(label63, "eth"));
+    assert.equal(dnsDecodeName(wire(label63, "eth")), `${label63}.eth`);
+    assert.equal(
+      dnsDecodeName(dnsEncodeName(`💩${"a".repeat(59)}.eth`)),
+      `💩${"a".repeat(59)}.eth`,
+    );
     assert.throws(
       () => dnsEncodeName(`${"a".repeat(64)}.eth`),
       /label 1 is 64 bytes, more than 63/,
     );
+    assert.throws(
+      () => dnsEncodeName(`💩${"a".repeat(60)}.eth`),
+      /label 1 is 64 bytes, more than 63/,
+    );
+    assert.throws(
+      () => dnsDecodeName(wire("a".repeat(64), "eth")),
+      (error: unknown) =>
+        error instanceof DnsDecodingError &&
+        error.shortMessage === "Malformed DNS-encoded name: label length 64 at byte 0 is over 63.",
+    );
   });
-  it("accepts a 255-byte name and rejects a 256-byte one", () => {
+  it("accepts a 255-byte name and rejects a 256-byte one (encode and decode agree)", () => {
     // 4 labels of 62 bytes = 4*63 + 1 = 253 bytes; plus "a" (2 bytes) = 255.
     const label62 = "b".repeat(62);
-    const name255 = [label62, label62, label62, label62, "a"].join(".");
+    const labels255 = [label62, label62, label62, label62, "a"];
+    const name255 = labels255.join(".");
+    assert.equal(dnsEncodeName(name255), wire(...labels255));
     assert.equal((dnsEncodeName(name255).length - 2) / 2, 255);
-    assert.equal(dnsDecodeName(dnsEncodeName(name255)), name255);
-    assert.throws(() => dnsEncodeName(`${name255.slice(0, -1)}ab`), /256 bytes, more than 255/);
+    assert.equal(dnsDecodeName(wire(...labels255)), name255);
+    const labels256 = [label62, label62, label62, label62, "ab"];
+    assert.equal((wire(...labels256).length - 2) / 2, 256);
+    assert.throws(
+      () => dnsEncodeName(labels256.join(".")),
+      (error: unknown) =>
+        error instanceof DnsEncodingError &&
+        error.shortMessage === "Cannot DNS-encode name: name is 256 bytes, more than 255.",
+    );
+    assert.throws(
+      () => dnsDecodeName(wire(...labels256)),
+      (error: unknown) =>
+        error instanceof DnsDecodingError &&
+        error.shortMessage === "Malformed DNS-encoded name: 256 bytes, more than 255.",
+    );
+  });
+  it("rejects a label holding / in both directions", () => {
+    assert.throws(() => dnsEncodeName("a/b.eth"), /label 1 contains "\/"/);
+    assert.throws(() => dnsDecodeName(wire("a/b", "eth")), /label at byte 0 contains a slash/);
+  });
+  it("reads hex in any case", () => {
+    assert.equal(
+      dnsDecodeName("0x05ALICE0365746800".replace("ALICE", "616C696365") as Hex),
+      "alice.eth",
+    );
   });
   it("rejects malformed wire names", () => {
     assert.throws(() => dnsDecodeName("0x03616263"), /missing the terminating zero byte/);

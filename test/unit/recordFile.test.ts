@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  type Address,
   concatHex,
   encodeAbiParameters,
   type Hex,
@@ -18,6 +19,8 @@ import {
   encodeRecordValue,
   encodeSignedRecordData,
   MalformedRecordError,
+  MissingResolverError,
+  normalizeHexBytes,
   parseRecordFile,
   type RecordRequest,
   type RecordVerificationContext,
@@ -27,6 +30,7 @@ import {
   serializeRecordFile,
   signApproval,
   signRecord,
+  signRecordTree,
   verifyRecord,
 } from "../../lib/index.ts";
 
@@ -46,6 +50,10 @@ const AVATAR: RecordRequest = { type: "text", key: "avatar" };
 const RESULT = encodeRecordValue(AVATAR, "https://example.com/avatar.png");
 const NOW = 1_800_000_000n;
 const FRESH = { validUntil: NOW + 3600n, epoch: 2n };
+// Lower case on purpose: files and messages must carry the EIP-55 form.
+const RESOLVER: Address = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+const RESOLVER_CHECKSUMMED: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+const OTHER_RESOLVER: Address = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 
 const context = (
   overrides: Partial<RecordVerificationContext> = {},
@@ -53,6 +61,7 @@ const context = (
   name: NAME,
   request: AVATAR,
   chainId: CHAIN_ID,
+  resolver: RESOLVER,
   owner: OWNER.address,
   epoch: 0n,
   now: NOW,
@@ -68,6 +77,7 @@ async function ownerRecord(freshness?: typeof FRESH) {
     owner: OWNER.address,
     chainId: CHAIN_ID,
     freshness,
+    resolver: RESOLVER,
   });
 }
 
@@ -221,6 +231,7 @@ describe("verification: accepted signers", () => {
       owner: OWNER,
       chainId: CHAIN_ID,
       epoch: 2n,
+      resolver: RESOLVER,
     });
     const v2 = await signRecord({
       name: NAME,
@@ -231,6 +242,7 @@ describe("verification: accepted signers", () => {
       chainId: CHAIN_ID,
       approvalSignature: v2Approval,
       freshness: FRESH,
+      resolver: RESOLVER,
     });
     const v2Check = await verifyRecord(v2.data, context({ epoch: 2n }));
     assert.equal(v2Check.valid && v2Check.rule, "offchainApproval");
@@ -368,6 +380,7 @@ describe("verification: one negative test per rule", () => {
         owner: OWNER,
         chainId: CHAIN_ID,
         epoch,
+        resolver: RESOLVER,
       });
       const file = await signRecord({
         name: NAME,
@@ -378,6 +391,7 @@ describe("verification: one negative test per rule", () => {
         chainId: CHAIN_ID,
         approvalSignature: approval,
         freshness: FRESH,
+        resolver: RESOLVER,
       });
       assert.equal(await rejection(file.data, context({ epoch: 2n })), "invalidApproval");
     }
@@ -424,6 +438,253 @@ describe("verification: one negative test per rule", () => {
       assertRecordValid((await ownerRecord()).data, context({ chainId: 10 })),
       (error: unknown) =>
         error instanceof RecordVerificationError && error.reason === "invalidRecordSignature",
+    );
+  });
+});
+
+describe("v2 records are bound to one resolver deployment", () => {
+  it("writes the resolver (EIP-55) into v2 files, and nothing into v1 files", async () => {
+    const v2 = await ownerRecord(FRESH);
+    assert.equal("resolver" in v2 && v2.resolver, RESOLVER_CHECKSUMMED);
+    assert.equal(parseRecordFile(serializeRecordFile(v2)).data, v2.data);
+    assert.equal("resolver" in (await ownerRecord()), false);
+  });
+
+  it("verifies a v2 file built by hand from the literal SIGN 3/4 v2 text", async () => {
+    // Built without the library's message code, so a change to the v2 text fails here.
+    const result = RESULT;
+    const record =
+      "Requesting Signature To Update ENS Record\n\nOrigin: alice.eth\nRecord Type: text/avatar\n" +
+      `Extradata: ${keccak256(result)}\nValid Until: ${FRESH.validUntil}\nEpoch: 2\n` +
+      `Resolver: eip155:1:${RESOLVER_CHECKSUMMED}\nSigned By: eip155:1:${SIGNER.address}`;
+    const approval =
+      "Requesting Signature To Approve ENS Records Signer\n\nOrigin: alice.eth\n" +
+      `Approved Signer: eip155:1:${SIGNER.address}\nEpoch: 2\n` +
+      `Resolver: eip155:1:${RESOLVER_CHECKSUMMED}\nApproved By: eip155:1:${OWNER.address}`;
+    const data = concatHex([
+      toFunctionSelector("signedRecordV2(address,bytes,bytes,bytes,uint64,uint64)"),
+      encodeAbiParameters(parseAbiParameters("address, bytes, bytes, bytes, uint64, uint64"), [
+        SIGNER.address,
+        await SIGNER.signMessage({ message: record }),
+        await OWNER.signMessage({ message: approval }),
+        result,
+        FRESH.validUntil,
+        2n,
+      ]),
+    ]);
+    const verification = await verifyRecord(data, context({ epoch: 2n }));
+    assert.deepEqual(verification.valid && [verification.rule, verification.version], [
+      "offchainApproval",
+      2,
+    ]);
+  });
+
+  it("a v2 record signed for resolver A -> invalidRecordSignature on resolver B", async () => {
+    const file = await ownerRecord(FRESH);
+    assert.equal((await verifyRecord(file.data, context({ epoch: 2n }))).valid, true);
+    const verification = await verifyRecord(
+      file.data,
+      context({ epoch: 2n, resolver: OTHER_RESOLVER }),
+    );
+    assert.deepEqual(!verification.valid && [verification.reason, verification.message], [
+      "invalidRecordSignature",
+      `SIGN 4 is not signed by ${OWNER.address}`,
+    ]);
+  });
+
+  it("a v2 approval signed for resolver A on a record for resolver B -> invalidApproval", async () => {
+    const approvalSignature = await signApproval({
+      name: NAME,
+      signer: SIGNER.address,
+      owner: OWNER,
+      chainId: CHAIN_ID,
+      epoch: 2n,
+      resolver: RESOLVER,
+    });
+    const file = await signRecord({
+      name: NAME,
+      request: AVATAR,
+      result: RESULT,
+      signer: SIGNER,
+      owner: OWNER.address,
+      chainId: CHAIN_ID,
+      approvalSignature,
+      freshness: FRESH,
+      resolver: OTHER_RESOLVER,
+    });
+    assert.equal(
+      await rejection(file.data, context({ epoch: 2n, resolver: OTHER_RESOLVER })),
+      "invalidApproval",
+    );
+  });
+
+  it("a v1 record has no binding: it verifies on any resolver", async () => {
+    const file = await ownerRecord();
+    for (const resolver of [RESOLVER, OTHER_RESOLVER])
+      assert.equal((await verifyRecord(file.data, context({ resolver }))).valid, true);
+  });
+
+  it("refuses to sign v2 without a resolver (MissingResolverError), before signing anything", async () => {
+    let signed = 0;
+    const counting = {
+      address: OWNER.address,
+      signMessage: (parameters: Parameters<typeof OWNER.signMessage>[0]) => {
+        signed++;
+        return OWNER.signMessage(parameters);
+      },
+    };
+    const base = {
+      name: NAME,
+      request: AVATAR,
+      result: RESULT,
+      signer: counting,
+      owner: OWNER.address,
+      chainId: CHAIN_ID,
+    };
+    await assert.rejects(signRecord({ ...base, freshness: FRESH }), MissingResolverError);
+    await assert.rejects(
+      signRecordTree({
+        name: NAME,
+        records: [[AVATAR, "https://example.com/avatar.png"]],
+        signer: counting,
+        owner: OWNER.address,
+        chainId: CHAIN_ID,
+        freshness: FRESH,
+      }),
+      /A v2 SIGN 4 \(record\) message needs the resolver address/,
+    );
+    await assert.rejects(
+      signApproval({
+        name: NAME,
+        signer: SIGNER.address,
+        owner: counting,
+        chainId: CHAIN_ID,
+        epoch: 2n,
+      }),
+      /A v2 SIGN 3 \(approval\) message needs the resolver address/,
+    );
+    assert.equal(signed, 0);
+  });
+
+  it("signRecordTree threads the resolver into every v2 file", async () => {
+    const files = await signRecordTree({
+      name: NAME,
+      records: [
+        [AVATAR, "https://example.com/avatar.png"],
+        [{ type: "text", key: "url" }, "https://example.com"],
+      ],
+      signer: OWNER,
+      owner: OWNER.address,
+      chainId: CHAIN_ID,
+      freshness: FRESH,
+      resolver: RESOLVER,
+    });
+    for (const [path, json] of Object.entries(files)) {
+      const file = parseRecordFile(json);
+      assert.equal("resolver" in file && file.resolver, RESOLVER_CHECKSUMMED, path);
+      const request = path.endsWith("avatar.json")
+        ? AVATAR
+        : ({ type: "text", key: "url" } as const);
+      const ok = await verifyRecord(file.data, context({ request, epoch: 2n }));
+      assert.equal(ok.valid, true, path);
+      const other = await verifyRecord(
+        file.data,
+        context({ request, epoch: 2n, resolver: OTHER_RESOLVER }),
+      );
+      assert.equal(!other.valid && other.reason, "invalidRecordSignature", path);
+    }
+  });
+
+  it("parseRecordFile type-checks the v2 fields when present", () => {
+    assert.throws(
+      () => parseRecordFile('{"data":"0x","resolver":"0x1234"}'),
+      /"resolver" must be an address/,
+    );
+    assert.throws(() => parseRecordFile('{"data":"0x","chainId":"1"}'), /"chainId" must be/);
+    assert.throws(
+      () => parseRecordFile('{"data":"0x","validUntil":17}'),
+      /"validUntil" must be a decimal string/,
+    );
+    assert.throws(
+      () => parseRecordFile('{"data":"0x","epoch":"01"}'),
+      /"epoch" must be a decimal string/,
+    );
+    assert.throws(
+      () => parseRecordFile('{"data":"0x","recordType":7}'),
+      /"recordType" must be a string/,
+    );
+  });
+});
+
+describe("one hex grammar: case-insensitive, whole bytes", () => {
+  const upper = (hex: Hex): Hex => `0x${hex.slice(2).toUpperCase()}`;
+  const mixed = (hex: Hex): Hex =>
+    `0x${[...hex.slice(2)].map((c, i) => (i % 2 ? c.toUpperCase() : c)).join("")}`;
+
+  it("normalizeHexBytes lower-cases hex bytes and refuses anything else", () => {
+    assert.equal(normalizeHexBytes("0xDEADbeef"), "0xdeadbeef");
+    assert.equal(normalizeHexBytes("0x"), "0x");
+    for (const bad of ["0xabc", "0XAB", "ab", "0xgg", "", 12, null])
+      assert.equal(normalizeHexBytes(bad), undefined, String(bad));
+  });
+
+  it("an upper-case or mixed-case data field parses to the same bytes and verifies", async () => {
+    const cases = [
+      [await ownerRecord(), context()],
+      [await ownerRecord(FRESH), context({ epoch: 2n })],
+    ] as const;
+    for (const [file, ctx] of cases) {
+      for (const spell of [upper, mixed]) {
+        const json = serializeRecordFile({
+          ...file,
+          data: spell(file.data),
+          recordSignature: spell(file.recordSignature),
+        });
+        const parsed = parseRecordFile(json);
+        assert.equal(parsed.data, file.data);
+        assert.equal(parsed.recordSignature, file.recordSignature);
+        // verifyRecord reads hex in any case too, whoever parsed it.
+        assert.deepEqual(
+          await verifyRecord(spell(file.data), ctx),
+          await verifyRecord(file.data, ctx),
+        );
+        assert.equal((await verifyRecord(spell(file.data), ctx)).valid, true);
+      }
+    }
+  });
+
+  it("the same bytes in either case give the same rejection", async () => {
+    const data = (await ownerRecord(FRESH)).data;
+    for (const ctx of [
+      context({ epoch: 3n }),
+      context({ epoch: 2n, resolver: OTHER_RESOLVER }),
+      context({ epoch: 2n, now: FRESH.validUntil + 1n }),
+    ]) {
+      const lower = await verifyRecord(data, ctx);
+      assert.equal(lower.valid, false);
+      assert.deepEqual(await verifyRecord(upper(data), ctx), lower);
+    }
+    const decoded = decodeSignedRecordData(upper(data));
+    assert.deepEqual(decoded, decodeSignedRecordData(data));
+  });
+
+  it("refuses half bytes and a 0X prefix with exact reasons", async () => {
+    const data = (await ownerRecord()).data;
+    assert.throws(
+      () => parseRecordFile(JSON.stringify({ data: `${data}0` })),
+      /"data" must be a 0x-hex string of whole bytes/,
+    );
+    assert.throws(
+      () => parseRecordFile(JSON.stringify({ data: `0X${data.slice(2)}` })),
+      /"data" must be a 0x-hex string of whole bytes/,
+    );
+    assert.throws(
+      () => parseRecordFile(JSON.stringify({ data, recordSignature: "0xabc" })),
+      /"recordSignature" must be a 0x-hex string of whole bytes/,
+    );
+    assert.deepEqual(
+      await verifyRecord(`${data}0` as Hex, context()).then((v) => !v.valid && v.reason),
+      "malformedRecord",
     );
   });
 });

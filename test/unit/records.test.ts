@@ -38,6 +38,7 @@ const OWNER = privateKeyToAccount(
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
 );
 const NAME = "sub.alice.eth";
+const RESOLVER = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const WWW_HASH = hashDnsOwnerName("www.sub.alice.eth");
 
 /** One row per record type: request, human value (canonical form), expected path, selector. */
@@ -136,6 +137,8 @@ describe("record types: value -> result -> file -> path -> back", () => {
         signer: OWNER,
         owner: OWNER.address,
         chainId: 1,
+        freshness: { validUntil: 4_000_000_000n, epoch: 0n },
+        resolver: RESOLVER,
       });
       const fullPath = buildRecordFilePath(NAME, request);
       assert.equal(fullPath, `.well-known/eth/alice/sub/${path}`);
@@ -152,6 +155,7 @@ describe("record types: value -> result -> file -> path -> back", () => {
         name: NAME,
         request: parsedRequest,
         chainId: 1,
+        resolver: RESOLVER,
         owner: OWNER.address,
         epoch: 0n,
         now: 0n,

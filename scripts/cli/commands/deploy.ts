@@ -1,4 +1,4 @@
-import { type Address, createWalletClient, getAddress, http, isAddress } from "viem";
+import { type Address, createWalletClient, getAddress, http, isAddress, zeroAddress } from "viem";
 import { deployEnsgate } from "../../stack/deployEnsgate.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
@@ -6,7 +6,13 @@ import { CliError } from "../errors.ts";
 /** `ensgate deploy`: deploys the resolver (and, on a local chain without a registry, the ENS fixtures). */
 export async function deployCommand(
   context: CommandContext,
-  options: { nameWrapper?: string; admin?: string; ipfsGateways?: string; gatewayUrls?: string },
+  options: {
+    nameWrapper?: string;
+    registrar?: string;
+    admin?: string;
+    ipfsGateways?: string;
+    gatewayUrls?: string;
+  },
 ): Promise<void> {
   const wallet = await context.wallet();
   const connection = await context.chain();
@@ -40,6 +46,7 @@ export async function deployCommand(
       {
         registry: context.config.registry,
         nameWrapper: address(options.nameWrapper, "name-wrapper"),
+        registrar: address(options.registrar, "registrar"),
         admin: address(options.admin, "admin"),
         ipfsGateways,
         gatewayServices,
@@ -53,6 +60,7 @@ export async function deployCommand(
       `EnsgateResolver   ${deployment.resolver}`,
       `ENS registry      ${deployment.registry}${deployment.fixtures ? " (fixture)" : ""}`,
       `NameWrapper       ${deployment.nameWrapper}`,
+      `base registrar    ${deployment.registrar}${deployment.registrar === zeroAddress ? " (none: no .eth expiry rule)" : ""}`,
       `admin             ${deployment.admin}`,
       ...(deployment.fixtures
         ? [`UniversalResolver ${deployment.fixtures.universalResolver} (fixture)`]

@@ -68,6 +68,7 @@ export async function devCommand(
       owner,
       chainId,
       epoch: 0n,
+      resolver: stack.resolver.address,
     });
     const { privateKeyToAccount } = await import("viem/accounts");
     const files = await signRecordTree({
@@ -78,6 +79,7 @@ export async function devCommand(
       chainId,
       approvalSignature: approval.signature,
       freshness: { validUntil: BigInt(Math.floor(Date.now() / 1000) + 30 * 86_400), epoch: 0n },
+      resolver: stack.resolver.address,
     });
     for (const [path, content] of Object.entries(files))
       await writeTreeFile(treeDir(config.dataDir, DEMO_NAME), path, content);

@@ -1,13 +1,22 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import type { Address, Hex } from "viem";
+import { parseRecordhash } from "../../../lib/index.ts";
+import { describeRecordhash, readOwnerRecordhash } from "../chain.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { loadKeys, type StoredKeys } from "../keyStore.ts";
 import { openIpfsWriter } from "../openIpfsWriter.ts";
 import { type PublishResult, publishTree } from "../publisher.ts";
 import { readTree, treeDir } from "../recordsTree.ts";
+import { assertKeysOfOwner } from "../signing.ts";
 
-/** `ensgate publish [key names...]`: adds each records tree to IPFS and publishes its IPNS name. */
+/**
+ * `ensgate publish [key names...]`: adds each records tree to IPFS and publishes its IPNS name.
+ * With the chain configured, it first refuses key sets whose name changed hands (the IPNS update
+ * would be signed with a former owner's key), and afterwards warns, one line per tree, when the
+ * IPNS name just published is not the recordhash lookups of the name read.
+ */
 export async function publishCommand(context: CommandContext, keyNames: string[]): Promise<void> {
   const { config, output } = context;
   const names = keyNames.length > 0 ? keyNames : await listTrees(config.dataDir);
@@ -19,6 +28,12 @@ export async function publishCommand(context: CommandContext, keyNames: string[]
     if (!keys)
       throw new CliError(`no keys for ${keyName}: run \`ensgate keygen ${keyName}\` first`);
     keySets.push(keys);
+  }
+  // Every check before anything is uploaded: a refused tree publishes nothing.
+  const warnings: string[] = [];
+  for (const keys of keySets) {
+    const warning = await checkOnChain(context, keys);
+    if (warning) warnings.push(warning);
   }
   const { writer, close } = await openIpfsWriter(config.ipfs, join(config.dataDir, "ipfs"));
   const results: (PublishResult & { keyName: string })[] = [];
@@ -41,6 +56,7 @@ export async function publishCommand(context: CommandContext, keyNames: string[]
   } finally {
     await close();
   }
+  for (const warning of warnings) context.warn(warning);
   output.result(
     results.map(
       (r) =>
@@ -48,6 +64,44 @@ export async function publishCommand(context: CommandContext, keyNames: string[]
     ),
     results,
   );
+}
+
+/**
+ * With the chain configured: throws when the name's on-chain owner is not the wallet the keys
+ * came from; returns a warning when the recordhash lookups read is not this key set's IPNS name.
+ */
+async function checkOnChain(
+  context: CommandContext,
+  keys: StoredKeys,
+): Promise<string | undefined> {
+  if (!context.online) return undefined;
+  const published = `ipns://${keys.ipnsName}`;
+  if (keys.keyName.startsWith("eth:")) {
+    const owner = keys.keyName.slice("eth:".length) as Address;
+    const current = await readOwnerRecordhash(
+      (await context.chain()).publicClient,
+      context.config.resolver as Address,
+      owner,
+    );
+    if (pointsAt(current, keys.ipnsName)) return undefined;
+    return `the wallet-wide recordhash of ${owner} is ${describeRecordhash(current)}, not ${published} published now: run \`ensgate recordhash --owner\` to point it there`;
+  }
+  const onchain = await context.nameContext(keys.keyName);
+  if (!onchain) return undefined;
+  assertKeysOfOwner(keys.keyName, onchain.owner, keys);
+  if (pointsAt(onchain.recordhash, keys.ipnsName)) return undefined;
+  return `the on-chain recordhash of ${keys.keyName} is ${describeRecordhash(onchain.recordhash)}, not ${published} published now: run \`ensgate recordhash ${keys.keyName}\` to point it there`;
+}
+
+/** Whether a recordhash (full contenthash or short key) is the IPNS name `ipnsName`. */
+function pointsAt(recordhash: Hex, ipnsName: string): boolean {
+  if (recordhash === "0x") return false;
+  try {
+    const target = parseRecordhash(recordhash);
+    return target.protocol === "ipns" && target.name === ipnsName;
+  } catch {
+    return false;
+  }
 }
 
 /** The key sets that have a records tree. */

@@ -1,5 +1,6 @@
+import { isAddressEqual } from "viem";
 import { buildRecordhash, namehash } from "../../../lib/index.ts";
-import { loadResolverAbi, readEffectiveOwner } from "../chain.ts";
+import { loadResolverAbi, type NameContext } from "../chain.ts";
 import { requireSettings } from "../config.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
@@ -12,7 +13,7 @@ export async function recordhashCommand(
   nameArgument: string | undefined,
   options: { owner?: boolean },
 ): Promise<void> {
-  const { resolver, registry } = requireSettings(context.config, "resolver", "registry");
+  const { resolver } = requireSettings(context.config, "resolver", "rpcUrl");
   const wallet = await context.wallet();
   const connection = await context.chain();
   const abi = loadResolverAbi();
@@ -34,8 +35,8 @@ export async function recordhashCommand(
     return;
   }
   const name = parseNameArgument(nameArgument ?? "");
-  const { owner } = await readEffectiveOwner(connection, resolver, registry, name);
-  if (owner !== wallet.address)
+  const { owner } = (await context.nameContext(name)) as NameContext;
+  if (!isAddressEqual(owner, wallet.address))
     throw new CliError(`${name} is owned by ${owner}, not by the wallet ${wallet.address}`);
   const keys = await findKeysFor(context.config.dataDir, name, wallet.address);
   const recordhash = buildRecordhash({ protocol: "ipns", name: keys.ipnsName });

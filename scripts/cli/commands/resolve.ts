@@ -20,14 +20,21 @@ import {
   dnsDecodeName,
   dnsEncodeName,
   encodeRecordCall,
+  expandRecordhash,
   getRecordFunction,
   namehash,
+  parseRecordhash,
   parseRecordType,
   RESOLVE_OFFCHAIN_SELECTOR,
   type RecordRequest,
   verifyRecord,
 } from "../../../lib/index.ts";
-import { findOwnerNode, loadResolverAbi } from "../chain.ts";
+import {
+  describeRecordhash,
+  isApprovedOnPath,
+  loadResolverAbi,
+  readNameContext,
+} from "../chain.ts";
 import { requireSettings } from "../config.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError, describeError } from "../errors.ts";
@@ -55,7 +62,7 @@ export async function resolveCommand(
   const resolver = await findResolver(connection.publicClient, registry, name);
 
   // Capture the gateway's answer on its way to the callback, to explain who signed it.
-  const lookups: { callData: Hex; response: Hex }[] = [];
+  const lookups: { callData: Hex; response: Hex; urls: readonly string[] }[] = [];
   const client = createPublicClient({
     chain: connection.chain,
     transport: http(rpcUrl),
@@ -63,7 +70,7 @@ export async function resolveCommand(
       async request(parameters: CcipRequestParameters) {
         const response = await ccipRequest(parameters);
         if (parameters.data.startsWith(RESOLVE_OFFCHAIN_SELECTOR))
-          lookups.push({ callData: parameters.data, response });
+          lookups.push({ callData: parameters.data, response, urls: parameters.urls });
         return response;
       },
     },
@@ -89,6 +96,10 @@ export async function resolveCommand(
   const lookup = lookups.at(-1);
   if (!lookup || lookup.response === "0x") {
     const empty = isEmptyAnswer(values);
+    // "Not set" only when the name's records tree was read: an unreadable tree is an error.
+    if (empty)
+      if (lookup) await assertTreeReadable(name, lookup);
+      else await assertHasRecordhash(connection, resolver, name);
     context.output.result(
       [`${name} ${buildRecordType(request)}: ${empty ? "(not set)" : String(values)}`],
       {
@@ -101,7 +112,7 @@ export async function resolveCommand(
     );
     return;
   }
-  const explanation = await explain(lookup, connection, registry, resolver);
+  const explanation = await explain(lookup, connection, resolver);
   context.output.result(
     [
       `${name} ${buildRecordType(explanation.fileRequest)}: ${explanation.value}`,
@@ -126,29 +137,24 @@ export async function resolveCommand(
 async function explain(
   lookup: { callData: Hex; response: Hex },
   connection: Awaited<ReturnType<CommandContext["chain"]>>,
-  registry: Address,
   resolver: Address,
 ) {
   const call = decodeResolveOffchainCall(lookup.callData);
   const name = dnsDecodeName(call.dnsName);
   const { request } = decodeRecordCall(call.data);
-  const { node } = await findOwnerNode(connection, registry, name);
   // For an ABI bitmask the answering file is the one named by the signed content type.
   const verify = async (fileRequest: RecordRequest) =>
     verifyRecord(lookup.response, {
       name,
       request: fileRequest,
       chainId: call.chainId,
+      // The EIP-3668 sender: the resolver v2 records are bound to.
+      resolver,
       owner: call.owner,
       epoch: call.epoch,
       now: BigInt(Math.floor(Date.now() / 1000)),
-      isApprovedOnChain: async (signer) =>
-        (await connection.publicClient.readContract({
-          address: resolver,
-          abi: loadResolverAbi(),
-          functionName: "isApprovedSigner",
-          args: [call.owner, node, signer],
-        })) as boolean,
+      isApprovedOnChain: (signer) =>
+        isApprovedOnPath(connection.publicClient, resolver, call.owner, name, signer),
     });
   const candidates =
     request.type === "abi"
@@ -168,6 +174,82 @@ async function explain(
   throw new CliError(
     `the answer for ${name} verified on-chain but not with the core library: report this`,
   );
+}
+
+/**
+ * Throws when the records tree the lookup read cannot be read from any source: the IPFS gateways
+ * of the lookup's URLs have no IPNS record for the recordhash (nothing published, or published to
+ * a store they do not read), so an empty answer says nothing about the record.
+ */
+async function assertTreeReadable(
+  name: string,
+  lookup: { callData: Hex; urls: readonly string[] },
+): Promise<void> {
+  const { recordhash } = decodeResolveOffchainCall(lookup.callData);
+  let target: ReturnType<typeof parseRecordhash>;
+  try {
+    target = parseRecordhash(expandRecordhash(recordhash));
+  } catch {
+    return;
+  }
+  // Each IPFS gateway URL is `<prefix>/ipns/<name>/.well-known/…`; the others are gateway services.
+  const roots = new Map<string, string>();
+  const services: string[] = [];
+  for (const url of lookup.urls) {
+    const match = /^(.*?)\/(ipns|ipfs)\/([^/?#]+)\/\.well-known\//.exec(url);
+    if (match) roots.set(`${match[1]}/${match[2]}/${match[3]}`, `${match[1]}/${match[2]}`);
+    else services.push(url);
+  }
+  if (roots.size === 0) return; // no IPFS gateway to ask: the gateway service's answer stands
+  for (const root of roots.keys()) if (await rootExists(root, target.protocol)) return;
+  const tried = [
+    ...[...roots.values()].map((prefix) =>
+      target.protocol === "ipns" ? `${prefix}/${target.name}` : `${prefix}/${target.cid}`,
+    ),
+    ...services,
+  ];
+  throw new CliError(
+    `the records tree of ${name} cannot be read: recordhash ${describeRecordhash(expandRecordhash(recordhash))} is not found at ${tried.join(", ")}; publish it with \`ensgate publish\` to an IPFS node these read`,
+  );
+}
+
+/** Whether an IPFS gateway has the tree root: its IPNS record (trustless gateway) or its root block. */
+async function rootExists(root: string, protocol: "ipns" | "ipfs"): Promise<boolean> {
+  const [url, accept] =
+    protocol === "ipns"
+      ? [`${root}?format=ipns-record`, "application/vnd.ipfs.ipns-record"]
+      : [`${root}?format=raw`, "application/vnd.ipld.raw"];
+  try {
+    const response = await fetch(url, {
+      headers: { accept },
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throws when an ensgate resolver answered without a lookup because the name has no recordhash
+ * at all; a resolver without `nameContext` (not ensgate) is left alone.
+ */
+async function assertHasRecordhash(
+  connection: Awaited<ReturnType<CommandContext["chain"]>>,
+  resolver: Address,
+  name: string,
+): Promise<void> {
+  let onchain: Awaited<ReturnType<typeof readNameContext>>;
+  try {
+    onchain = await readNameContext(connection.publicClient, resolver, name);
+  } catch {
+    return;
+  }
+  if (onchain.recordhash === "0x")
+    throw new CliError(
+      `${name} has no records tree: neither it, an ancestor nor its owner ${onchain.owner} has a recordhash on the resolver ${resolver}; run \`ensgate recordhash ${name}\``,
+    );
 }
 
 /** The ENSIP-10 resolver of a name: the closest ancestor's resolver in the registry. */

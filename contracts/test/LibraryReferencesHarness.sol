@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {DnsName} from "../libraries/DnsName.sol";
+import {EnsgateEncoding} from "../libraries/EnsgateEncoding.sol";
+import {EnsgateGatewayList} from "../libraries/EnsgateGatewayList.sol";
+import {LookupUrls} from "../libraries/LookupUrls.sol";
+import {RecordRequest} from "../libraries/RecordRequest.sol";
+
+/// @title Exposes each optimized library routine next to its plain-Solidity reference
+/// @notice test/contracts/libraryReferences.test.ts calls both on many inputs and compares the
+///         outputs (or the revert data). Also exposes OpenZeppelin `Strings` and a plain base32
+///         encoder as references of `EnsgateEncoding`.
+contract LibraryReferencesHarness {
+    function labelOffsets(bytes calldata name) external pure returns (uint256[] memory) {
+        return DnsName.labelOffsets(name);
+    }
+
+    function labelOffsetsReference(bytes calldata name) external pure returns (uint256[] memory) {
+        return DnsName.labelOffsetsReference(name);
+    }
+
+    function suffixNodes(bytes calldata name) external pure returns (bytes32[] memory) {
+        return DnsName.suffixNodes(name, DnsName.labelOffsetsReference(name));
+    }
+
+    function suffixNodesReference(bytes calldata name) external pure returns (bytes32[] memory) {
+        return DnsName.suffixNodesReference(name, DnsName.labelOffsetsReference(name));
+    }
+
+    function wellKnownFolder(bytes calldata name) external pure returns (bytes memory) {
+        return DnsName.wellKnownFolder(name, DnsName.labelOffsetsReference(name));
+    }
+
+    function wellKnownFolderReference(bytes calldata name) external pure returns (bytes memory) {
+        return DnsName.wellKnownFolderReference(name, DnsName.labelOffsetsReference(name));
+    }
+
+    function textRecordType(bytes calldata key) external pure returns (bytes memory, bool) {
+        return RecordRequest.textRecordType(key);
+    }
+
+    function textRecordTypeReference(bytes calldata key) external pure returns (bytes memory, bool) {
+        return RecordRequest.textRecordTypeReference(key);
+    }
+
+    function decodeGatewayList(string[] memory prefixes, string[] memory services)
+        external
+        pure
+        returns (string[] memory, string[] memory)
+    {
+        return EnsgateGatewayList.decode(EnsgateGatewayList.encode(prefixes, services));
+    }
+
+    function decodeGatewayListReference(string[] memory prefixes, string[] memory services)
+        external
+        pure
+        returns (string[] memory, string[] memory)
+    {
+        return EnsgateGatewayList.decodeReference(EnsgateGatewayList.encode(prefixes, services));
+    }
+
+    function buildUrls(
+        string[] memory services,
+        string[] memory prefixes,
+        bytes32 ipnsKey,
+        bytes memory folder,
+        bytes[] memory recordTypes
+    ) external pure returns (string[] memory) {
+        return LookupUrls.build(services, prefixes, ipnsKey, folder, recordTypes);
+    }
+
+    function buildUrlsReference(
+        string[] memory services,
+        string[] memory prefixes,
+        bytes32 ipnsKey,
+        bytes memory folder,
+        bytes[] memory recordTypes
+    ) external pure returns (string[] memory) {
+        return LookupUrls.buildReference(services, prefixes, ipnsKey, folder, recordTypes);
+    }
+
+    /// @notice EnsgateEncoding's strings next to OpenZeppelin's for the same input.
+    function encodings(uint256 value)
+        external
+        pure
+        returns (bytes memory hex32, string memory ozHex32, bytes memory hex4, string memory ozHex4, bytes memory dec, string memory ozDec)
+    {
+        hex32 = EnsgateEncoding.hexString(bytes32(value));
+        ozHex32 = Strings.toHexString(value, 32);
+        hex4 = EnsgateEncoding.hexString4(bytes4(uint32(value)));
+        ozHex4 = Strings.toHexString(uint32(value), 4);
+        dec = EnsgateEncoding.decimal(value);
+        ozDec = Strings.toString(value);
+    }
+
+    function checksums(address account) external pure returns (bytes memory ours, string memory oz) {
+        return (EnsgateEncoding.checksumString(account), Strings.toChecksumHexString(account));
+    }
+
+    function ipnsCid(bytes32 key) external pure returns (bytes memory ours, bytes memory plain) {
+        ours = EnsgateEncoding.ipnsCidString(key);
+        plain = bytes.concat("b", base32Reference(abi.encodePacked(bytes8(0x0172002408011220), key)));
+    }
+
+    /// @notice RFC 4648 base32, lowercase, unpadded, one bit at a time.
+    function base32Reference(bytes memory input) public pure returns (bytes memory out) {
+        bytes memory alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        out = new bytes((input.length * 8 + 4) / 5);
+        for (uint256 digit; digit < out.length; ++digit) {
+            uint256 v;
+            for (uint256 bit; bit < 5; ++bit) {
+                uint256 position = digit * 5 + bit;
+                uint256 b = position / 8 < input.length ? (uint8(input[position / 8]) >> (7 - (position % 8))) & 1 : 0;
+                v = (v << 1) | b;
+            }
+            out[digit] = alphabet[v];
+        }
+    }
+}
