@@ -59,7 +59,7 @@ export {
   UnsupportedDidMethodError,
   type ViemEnsReaderOptions,
 } from "./did/index.ts";
-export { EnsgateError, type EnsgateErrorOptions } from "./errors/base.ts";
+export { describeError, EnsgateError, type EnsgateErrorOptions } from "./errors/base.ts";
 export { KeygenInputError } from "./errors/keys.ts";
 export { MissingResolverError } from "./errors/message.ts";
 export { DnsDecodingError, DnsEncodingError, InvalidNameError } from "./errors/name.ts";
