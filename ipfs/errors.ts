@@ -92,3 +92,22 @@ export class KuboRpcError extends EnsgateError {
     this.status = options.status;
   }
 }
+
+/**
+ * Kubo's error messages that mean "there is nothing at that path" (`cat`/`files` of a missing
+ * link or file): the one test of it, used by the Kubo client here and the gateway's Kubo source.
+ * A block that cannot be fetched ("not found" in the blockstore) is not a missing file: it is a
+ * read failure, so it is not matched.
+ */
+const KUBO_FILE_MISSING = /no link named|file does not exist|no such file/i;
+
+/** Whether a Kubo RPC error (or its message) says the file does not exist. */
+export function isKuboFileMissing(error: unknown): boolean {
+  const message =
+    typeof error === "string"
+      ? error
+      : typeof (error as { message?: unknown } | null)?.message === "string"
+        ? (error as { message: string }).message
+        : "";
+  return KUBO_FILE_MISSING.test(message);
+}

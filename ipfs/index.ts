@@ -28,6 +28,7 @@ export {
   IpfsWriteError,
   IpnsNotFoundError,
   IpnsPublishError,
+  isKuboFileMissing,
   KuboRpcError,
 } from "./errors.ts";
 export {

@@ -13,7 +13,7 @@ import {
   splitIpfsPath,
 } from "./contentRoot.ts";
 import type { DirectoryChanges, DirectoryFiles, PublishNameOptions } from "./embeddedIpfs.ts";
-import { KuboRpcError } from "./errors.ts";
+import { isKuboFileMissing, KuboRpcError } from "./errors.ts";
 
 /** Options of `createKuboIpfs`. */
 export type KuboIpfsOptions = {
@@ -50,9 +50,6 @@ export type KuboIpfs = {
 const DEFAULT_TIMEOUT_MS = 60_000;
 const textEncoder = new TextEncoder();
 
-/** Kubo's error messages that mean "there is nothing at that path". */
-const NOT_FOUND_MESSAGES = [/no link named/i, /file does not exist/i];
-
 /** The `/api/v0` base URL of a Kubo endpoint. */
 function apiBase(url: string | URL): URL {
   const base = new URL(url);
@@ -70,11 +67,6 @@ function kuboError(call: string, error: unknown): KuboRpcError {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : "";
-}
-
-function isNotFound(error: unknown): boolean {
-  const message = errorMessage(error);
-  return NOT_FOUND_MESSAGES.some((pattern) => pattern.test(message));
 }
 
 // Errors by which js-ipfs (tested as an independent Kubo-RPC server) departs from Kubo; each one
@@ -258,7 +250,7 @@ class KuboIpfsClient implements KuboIpfs {
         const target = `${scratch}/${splitIpfsPath(path).join("/")}`;
         if (content === null) {
           await this.client.files.rm(target).catch((error: unknown) => {
-            if (!isNotFound(error)) throw error;
+            if (!isKuboFileMissing(error)) throw error;
           });
         } else {
           const bytes = typeof content === "string" ? textEncoder.encode(content) : content;
@@ -370,7 +362,7 @@ class KuboIpfsClient implements KuboIpfs {
     try {
       return await this.#cat([prefix, ...segments].join("/"));
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (isKuboFileMissing(error)) return undefined;
       // js-ipfs's `cat` takes no /ipns/ path (400 "Invalid request query input"): resolve first.
       if (root.kind === "ipns" && JS_IPFS_BAD_QUERY.test(errorMessage(error))) {
         const cid = await this.resolveName(formatIpnsName(root.name));

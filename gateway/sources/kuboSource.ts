@@ -1,9 +1,7 @@
 import { create } from "kubo-rpc-client";
+import { isKuboFileMissing } from "../../ipfs/errors.ts";
 import { formatIpfsRoot, MAX_RECORD_FILE_BYTES, type RecordSource } from "./recordSource.ts";
 import { SourceError } from "./sourceError.ts";
-
-// Kubo answers a path that does not exist with an error, not a 404: these are its messages.
-const MISSING_FILE = /no link named|file does not exist|not found|no such file/i;
 
 /** A record source that reads files through a Kubo node's RPC API (for self-hosted Node gateways). */
 export function createKuboSource({ url }: { url: string }): RecordSource {
@@ -23,7 +21,8 @@ export function createKuboSource({ url }: { url: string }): RecordSource {
         }
       } catch (error) {
         if (error instanceof SourceError) throw error;
-        if (MISSING_FILE.test((error as Error).message ?? "")) return { status: "missing" };
+        // Kubo answers a path that does not exist with an error, not a 404.
+        if (isKuboFileMissing(error)) return { status: "missing" };
         throw new SourceError(name, signal.aborted ? "timed out" : (error as Error).message, {
           cause: error,
         });
