@@ -8,6 +8,8 @@ import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { LocalAccount } from "viem";
 import { decodeFunctionResult, parseAbi } from "viem";
+import { domainIntermediate } from "../ca/issueOrder.ts";
+import { buildCertificateRequest } from "../client/certificateRequest.ts";
 import {
   CERTIFICATE_CHAIN_TEXT_KEY,
   checkCertificateRequest,
@@ -18,8 +20,6 @@ import {
 import { dnsEncodeName, encodeRecordCall, namehash } from "../lib/index.ts";
 import { placeOrder, runCaInProcess, startCaStack } from "../test/ca/helpers.ts";
 import { registerWithResolver } from "../test/e2e/names.ts";
-import { domainIntermediate } from "./ca/issueOrder.ts";
-import { buildCertificateRequest } from "./cli/certificateRequest.ts";
 import { LOCAL_BATCH_GATEWAY_URL, universalResolverAbi } from "./stack/ensFixtures.ts";
 
 const { values } = parseArgs({

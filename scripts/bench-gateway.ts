@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { privateKeyToAccount } from "viem/accounts";
+import { deriveStoredKeys } from "../client/keygen.ts";
 import { serveFetchHandler } from "../gateway/node/serveGateway.ts";
 import { createEmbeddedIpfs, createPathGatewayHandler } from "../ipfs/index.ts";
 import {
@@ -20,7 +21,6 @@ import {
   type RecordRequest,
   signRecordTree,
 } from "../lib/index.ts";
-import { deriveStoredKeys } from "./cli/deriveKeys.ts";
 
 const JSON_OUTPUT = process.argv.includes("--json");
 const LOAD_SECONDS = 4;

@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
+import { deriveStoredKeys } from "../client/keygen.ts";
+import { publishTree } from "../client/publishTree.ts";
+import { readTree, treeDir, writeTreeFile } from "../client/recordsTree.ts";
 import { createEmbeddedIpfs } from "../ipfs/index.ts";
 import { type RecordRequest, signRecordTree } from "../lib/index.ts";
-import { deriveStoredKeys } from "./cli/deriveKeys.ts";
-import { publishTree } from "./cli/publisher.ts";
-import { readTree, treeDir, writeTreeFile } from "./cli/recordsTree.ts";
 
 const RECORDS = 1000;
 const TARGETS = { publish1000Ms: 5000, republishOneMs: 500 };

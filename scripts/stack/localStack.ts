@@ -26,8 +26,8 @@ import { createDidResolve } from "../../gateway/did.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
 import { createEmbeddedIpfs, type EmbeddedIpfs, startPathGateway } from "../../ipfs/index.ts";
-import { deployCertificateOrders, setCertificateAuthority } from "../ca/deployOrders.ts";
 import { type Deployment, deployEnsgate } from "./deployEnsgate.ts";
+import { deployCertificateOrders, setCertificateAuthority } from "./deployOrders.ts";
 import {
   type EnsFixtureClients,
   type EnsRegistry,

@@ -11,19 +11,19 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { bytesToHex, type HDAccount, type Hex, type LocalAccount } from "viem";
+import { loadCaFolder } from "../../ca/caFiles.ts";
+import { CRASH_POINTS } from "../../ca/crashPoints.ts";
+import { openOrderStore } from "../../ca/orderStore.ts";
+import { buildCertificateRequest } from "../../client/certificateRequest.ts";
+import { ORDER_STATUS } from "../../client/orderContract.ts";
 import { generateCertificateKeyPair, parsePemChain } from "../../lib/certs/index.ts";
-import { loadCaFolder } from "../../scripts/ca/caFiles.ts";
-import { CRASH_POINTS } from "../../scripts/ca/crashPoints.ts";
-import { ORDER_STATUS } from "../../scripts/ca/orderContract.ts";
-import { openOrderStore } from "../../scripts/ca/orderStore.ts";
-import { buildCertificateRequest } from "../../scripts/cli/certificateRequest.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
 import { BRIDGE, openssl } from "../certs/helpers.ts";
 import { runCli, runCliJson } from "../cli/runCli.ts";
 import { registerWithResolver } from "../e2e/names.ts";
 import { ORDERS_ABI, placeOrder, waitForSettlement } from "./helpers.ts";
 
-const CLI = fileURLToPath(new URL("../../scripts/ensgate.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../../cli/ensgate.ts", import.meta.url));
 const key = (account: HDAccount): Hex => bytesToHex(account.getHdKey().privateKey as Uint8Array);
 
 describe("ensgate ca / cert on the local stack (CA as a child process)", () => {

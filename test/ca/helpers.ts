@@ -5,11 +5,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex, type Hex, type LocalAccount, parseEventLogs } from "viem";
+import { type CaFolder, initCaFolder } from "../../ca/caFiles.ts";
+import { type CaService, startCaService } from "../../ca/caService.ts";
+import { type OrderStore, openOrderStore } from "../../ca/orderStore.ts";
+import { loadOrdersAbi, ORDER_STATUS } from "../../client/orderContract.ts";
 import { dnsEncodeName } from "../../lib/index.ts";
-import { type CaFolder, initCaFolder } from "../../scripts/ca/caFiles.ts";
-import { type CaService, startCaService } from "../../scripts/ca/caService.ts";
-import { loadOrdersAbi, ORDER_STATUS } from "../../scripts/ca/orderContract.ts";
-import { type OrderStore, openOrderStore } from "../../scripts/ca/orderStore.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
 
 export const ORDERS_ABI = loadOrdersAbi();

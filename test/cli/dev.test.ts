@@ -41,14 +41,10 @@ describe("ensgate dev", () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "ensgate-dev-"));
-    child = spawn(
-      process.execPath,
-      [join(ROOT, "scripts/ensgate.ts"), "--data-dir", dataDir, "dev"],
-      {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    child = spawn(process.execPath, [join(ROOT, "cli/ensgate.ts"), "--data-dir", dataDir, "dev"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let errors = "";
     child.stderr?.on("data", (chunk) => (errors += chunk));
     await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const CLI = fileURLToPath(new URL("../../scripts/ensgate.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../../cli/ensgate.ts", import.meta.url));
 
 /** What one CLI run printed and how it ended. */
 export type CliRun = { code: number | null; stdout: string; stderr: string };

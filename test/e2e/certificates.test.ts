@@ -13,6 +13,12 @@ import { after, before, describe, it } from "node:test";
 import tls from "node:tls";
 import type { JsonRpcProvider } from "ethers";
 import { decodeFunctionResult, type Hex, type LocalAccount, parseAbi } from "viem";
+import type { CaFolder } from "../../ca/caFiles.ts";
+import { loadIntermediate } from "../../ca/caFiles.ts";
+import type { CaService } from "../../ca/caService.ts";
+import type { OrderStore } from "../../ca/orderStore.ts";
+import { buildCertificateRequest } from "../../client/certificateRequest.ts";
+import { ORDER_STATUS } from "../../client/orderContract.ts";
 import {
   bridgeName,
   buildTlsaZoneLine,
@@ -25,12 +31,6 @@ import {
   verifyCertificateChainLinks,
 } from "../../lib/certs/index.ts";
 import { buildAnswer, encodeRecordValue, type RecordRequest } from "../../lib/index.ts";
-import type { CaFolder } from "../../scripts/ca/caFiles.ts";
-import { loadIntermediate } from "../../scripts/ca/caFiles.ts";
-import type { CaService } from "../../scripts/ca/caService.ts";
-import { ORDER_STATUS } from "../../scripts/ca/orderContract.ts";
-import type { OrderStore } from "../../scripts/ca/orderStore.ts";
-import { buildCertificateRequest } from "../../scripts/cli/certificateRequest.ts";
 import type { LocalStack } from "../../scripts/stack/localStack.ts";
 import {
   ORDERS_ABI,

@@ -1,0 +1,256 @@
+// The CA service: follows `OrderRequested` events with a confirmation depth and drives each
+// order through seen -> validated -> issued -> published -> fulfilled (or -> rejecting ->
+// rejected). Every transition is committed to SQLite before the next side effect, and the chain
+// is asked before every settlement, so after a crash at any step each order is issued once and
+// settled once.
+import {
+  type Abi,
+  type Address,
+  decodeEventLog,
+  type Hex,
+  type PublicClient,
+  parseAbi,
+} from "viem";
+import {
+  loadOrdersAbi,
+  ORDER_REQUESTED_EVENT,
+  ORDER_STATUS,
+  type OrderEvent,
+} from "../client/orderContract.ts";
+import type { IpfsWriter } from "../client/publishTree.ts";
+import type { CaFolder } from "./caFiles.ts";
+import { orderLocation, publishOrder } from "./caTree.ts";
+import { crashPoint } from "./crashPoints.ts";
+import { issueOrder } from "./issueOrder.ts";
+import type { OrderStore, StoredOrder } from "./orderStore.ts";
+import { validateOrder } from "./validateOrder.ts";
+
+const RESOLVER_CA_ABI = parseAbi([
+  "function certificateAuthority() view returns (address signer, bytes recordhash, uint64 epoch)",
+]);
+
+/** Everything the service needs. */
+export type CaServiceOptions = {
+  folder: CaFolder;
+  store: OrderStore;
+  publicClient: PublicClient;
+  /** Sends a transaction from the CA_ROLE account and waits for its receipt. */
+  write: (call: {
+    address: Address;
+    abi: Abi;
+    functionName: string;
+    args: readonly unknown[];
+  }) => Promise<Hex>;
+  orders: Address;
+  resolver: Address;
+  /** Blocks an event needs (1 = its own block is enough; the default on local chains). */
+  confirmations: number;
+  /** The first block to scan on a fresh database (default 0). */
+  fromBlock?: bigint;
+  pollMs?: number;
+  ipfs: IpfsWriter;
+  ipfsTarget: string;
+  log?: (line: string) => void;
+};
+
+/** A running service. */
+export type CaService = {
+  /** Runs one poll: read confirmed events, then advance every unsettled order. */
+  tick: () => Promise<void>;
+  /** Stops polling and waits for the current tick. */
+  stop: () => Promise<void>;
+  /** Resolves once the running loop has stopped (with the error that stopped it, if any). */
+  done: Promise<void>;
+};
+
+/** Starts the service loop (`run: false` only builds it: call `tick()` yourself). */
+export function startCaService(options: CaServiceOptions, { run = true } = {}): CaService {
+  const log = options.log ?? (() => {});
+  const abi = loadOrdersAbi();
+  const { publicClient, store, folder } = options;
+  let chainId: number | undefined;
+
+  const setup = async () => {
+    chainId ??= await publicClient.getChainId();
+  };
+
+  /** Reads the confirmed block range and records its orders with the new cursor. */
+  const readEvents = async () => {
+    const head = await publicClient.getBlockNumber({ cacheTime: 0 });
+    const confirmed = head - BigInt(Math.max(1, options.confirmations) - 1);
+    const from = store.nextBlock(options.orders) ?? options.fromBlock ?? 0n;
+    if (confirmed < from) return;
+    const logs = await publicClient.getLogs({
+      address: options.orders,
+      event: ORDER_REQUESTED_EVENT,
+      fromBlock: from,
+      toBlock: confirmed,
+    });
+    const events: OrderEvent[] = logs.map((entry) => {
+      const { args } = decodeEventLog({
+        abi: [ORDER_REQUESTED_EVENT],
+        data: entry.data,
+        topics: entry.topics,
+      });
+      return {
+        orderId: args.orderId,
+        requester: args.requester,
+        kind: args.kind,
+        dnsName: args.dnsName,
+        csr: args.csr,
+        fee: args.fee,
+        blockNumber: entry.blockNumber as bigint,
+      };
+    });
+    store.recordRange(options.orders, confirmed + 1n, events);
+    for (const event of events) {
+      log(`order ${event.orderId}: seen at block ${event.blockNumber}`);
+      crashPoint("afterRead");
+    }
+  };
+
+  const orderStatus = async (orderId: bigint): Promise<number> => {
+    const order = (await publicClient.readContract({
+      address: options.orders,
+      abi,
+      functionName: "getOrder",
+      args: [orderId],
+    })) as { status: number };
+    return Number(order.status);
+  };
+
+  const caEpoch = async (): Promise<bigint> => {
+    const [, , epoch] = await publicClient.readContract({
+      address: options.resolver,
+      abi: RESOLVER_CA_ABI,
+      functionName: "certificateAuthority",
+    });
+    return epoch;
+  };
+
+  /** Moves one order forward until it is settled. */
+  const advance = async (start: StoredOrder) => {
+    let order: StoredOrder = start;
+    const reload = () => {
+      order = store.get(order.orderId) as StoredOrder;
+    };
+    const id = order.orderId;
+    if (order.state === "seen") {
+      const result = await validateOrder(order, {
+        publicClient,
+        resolver: options.resolver,
+        bridgeDomain: folder.identity.bridgeDomain,
+      });
+      if (result.ok) {
+        store.markValidated(id, result.name);
+        log(`order ${id}: validated (${result.kind} for ${result.name})`);
+      } else {
+        store.markRejecting(id, result.reason);
+        log(`order ${id}: rejecting (${result.reason})`);
+      }
+      reload();
+    }
+    if (order.state === "validated") {
+      // Validation is re-run for the parsed CSR (cheap, deterministic for a stored order).
+      const result = await validateOrder(order, {
+        publicClient,
+        resolver: options.resolver,
+        bridgeDomain: folder.identity.bridgeDomain,
+      });
+      if (!result.ok) throw new Error(`order ${id} validated before but not now: ${result.reason}`);
+      const issued = await issueOrder(result, {
+        dir: folder.dir,
+        root: folder.root,
+        bridgeDomain: folder.identity.bridgeDomain,
+      });
+      store.markIssued(id, {
+        serial: issued.serial,
+        der: issued.der,
+        hash: issued.hash,
+        chainPem: issued.chainPem,
+        location: orderLocation(folder.identity, { kind: order.kind, name: result.name }),
+      });
+      log(`order ${id}: issued serial ${issued.serial}`);
+      crashPoint("afterIssue");
+      reload();
+    }
+    if (order.state === "issued") {
+      await publishOrder({
+        caDir: folder.dir,
+        identity: folder.identity,
+        order,
+        chainId: chainId as number,
+        epoch: await caEpoch(),
+        resolver: options.resolver,
+        ipfs: options.ipfs,
+        ipfsTarget: options.ipfsTarget,
+      });
+      store.markPublished(id);
+      log(`order ${id}: published at ${order.location}`);
+      crashPoint("afterPublish");
+      reload();
+    }
+    if (order.state === "published") {
+      // The chain is the truth: a fulfil sent before a crash is not sent again.
+      if ((await orderStatus(id)) === ORDER_STATUS.Pending)
+        await options.write({
+          address: options.orders,
+          abi,
+          functionName: "fulfil",
+          args: [id, order.certificateHash, order.location],
+        });
+      store.markFulfilled(id);
+      log(`order ${id}: fulfilled`);
+      reload();
+    }
+    if (order.state === "rejecting") {
+      if ((await orderStatus(id)) === ORDER_STATUS.Pending)
+        await options.write({
+          address: options.orders,
+          abi,
+          functionName: "reject",
+          args: [id, order.reason],
+        });
+      store.markRejected(id);
+      log(`order ${id}: rejected (refund credited)`);
+    }
+  };
+
+  const tick = async () => {
+    await setup();
+    await readEvents();
+    for (const order of store.unsettled()) await advance(order);
+  };
+
+  let stopped = !run;
+  let current: Promise<void> = Promise.resolve();
+  let wake: (() => void) | undefined;
+  const done = (async () => {
+    while (!stopped) {
+      current = tick();
+      try {
+        await current;
+      } catch (error) {
+        log(`error: ${(error as Error).message.split("\n")[0]} (retrying)`);
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.pollMs ?? 500);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
+  return {
+    tick,
+    done,
+    async stop() {
+      stopped = true;
+      wake?.();
+      await current.catch(() => {});
+      await done;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// The CA's records tree: each issued chain as signed records (text `org.ensgate.tls.chain` and
+// TLSA `_443._tcp.<name>`), signed by the CA's records signer as the "owner" (the resolver's CA
+// rule, docs/protocol.md §6a), written to <caDir>/trees/ca and published under the CA's IPNS key.
+import { join } from "node:path";
+import type { Address, Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { type IpfsWriter, type PublishResult, publishTree } from "../client/publishTree.ts";
+import { readTree, writeTreeFile } from "../client/recordsTree.ts";
+import {
+  buildCertificateRecords,
+  CERTIFICATE_CHAIN_TEXT_KEY,
+  parsePemChain,
+} from "../lib/certs/index.ts";
+import { buildRecordFilePath, type RecordRequest, signRecordTree } from "../lib/index.ts";
+import { CA_TREE_KEY, type CaIdentity } from "./caFiles.ts";
+import { domainCaRecordsName } from "./issueOrder.ts";
+import type { StoredOrder } from "./orderStore.ts";
+
+/** The folder of the CA's records tree. */
+export const caTreeDir = (caDir: string) => join(caDir, "trees", CA_TREE_KEY);
+
+/** The name and records of an issued order, rebuilt from its stored chain. */
+export function orderRecords(order: Pick<StoredOrder, "kind" | "name" | "chainPem">): {
+  recordsName: string;
+  records: [RecordRequest, string][];
+  notAfter: Date;
+} {
+  if (!order.name || !order.chainPem) throw new Error("the order has no certificate");
+  const chain = parsePemChain(order.chainPem);
+  const notAfter = (chain[0] as (typeof chain)[number]).notAfter;
+  if (order.kind === 0)
+    return {
+      recordsName: domainCaRecordsName(order.name),
+      records: [[{ type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY }, order.chainPem]],
+      notAfter,
+    };
+  return {
+    recordsName: order.name,
+    records: buildCertificateRecords({ name: order.name, chain }),
+    notAfter,
+  };
+}
+
+/** Where an order's chain is published: `ipns://<CA name>/<chain record file path>`. */
+export function orderLocation(
+  identity: CaIdentity,
+  order: Pick<StoredOrder, "kind" | "name">,
+): string {
+  const recordsName =
+    order.kind === 0 ? domainCaRecordsName(order.name as string) : (order.name as string);
+  return `ipns://${identity.ipnsName}/${buildRecordFilePath(recordsName, { type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY })}`;
+}
+
+/** Signs an order's records with the CA signer (v2, valid until the certificate expires, CA epoch). */
+export async function signOrderRecords(
+  identity: CaIdentity,
+  order: Pick<StoredOrder, "kind" | "name" | "chainPem">,
+  context: { chainId: number; epoch: bigint; resolver: Address },
+): Promise<Record<string, string>> {
+  const { recordsName, records, notAfter } = orderRecords(order);
+  const signer = privateKeyToAccount(identity.signerPrivateKey);
+  return signRecordTree({
+    name: recordsName,
+    records,
+    signer,
+    owner: signer.address,
+    chainId: context.chainId,
+    freshness: { validUntil: BigInt(Math.floor(notAfter.getTime() / 1000)), epoch: context.epoch },
+    resolver: context.resolver,
+  });
+}
+
+/** Writes an order's signed records into the tree and publishes the whole tree (incrementally). */
+export async function publishOrder(parameters: {
+  caDir: string;
+  identity: CaIdentity;
+  order: Pick<StoredOrder, "kind" | "name" | "chainPem">;
+  chainId: number;
+  epoch: bigint;
+  /** The resolver whose CA rule accepts the records (their SIGN 4 `Resolver` line). */
+  resolver: Address;
+  ipfs: IpfsWriter;
+  ipfsTarget: string;
+}): Promise<PublishResult> {
+  const { caDir, identity, order, ipfs, ipfsTarget } = parameters;
+  const files = await signOrderRecords(identity, order, parameters);
+  const tree = caTreeDir(caDir);
+  for (const [path, content] of Object.entries(files)) await writeTreeFile(tree, path, content);
+  return publishTree({
+    ipfs,
+    target: ipfsTarget,
+    dataDir: caDir,
+    keyName: CA_TREE_KEY,
+    seed: identity.ipnsSeed as Hex,
+    files: await readTree(tree),
+  });
+}

@@ -1,0 +1,194 @@
+// `ensgate dev`: the local stack on embedded defaults, with a demo name whose records cover every
+// record type, published the way an owner would. Stays up until Ctrl-C.
+import type { Address, Hex, LocalAccount } from "viem";
+import { deriveStoredKeys } from "../../client/keygen.ts";
+import { publishTree } from "../../client/publishTree.ts";
+import { treeDir, writeTreeFile } from "../../client/recordsTree.ts";
+import {
+  buildRecordhash,
+  dnsEncodeName,
+  encodeRecordCall,
+  encodeResolveOffchainCall,
+  namehash,
+  signRecordTree,
+} from "../../lib/index.ts";
+import { demoRecordSet } from "../../scripts/stack/demoRecords.ts";
+import { createApproval } from "../approvals.ts";
+import type { CommandContext } from "../context.ts";
+import { saveKeys } from "../keyStore.ts";
+
+/** The demo name `ensgate dev` registers and publishes. */
+export const DEMO_NAME = "demo.eth";
+
+/** Starts the devnet and keeps it up until SIGINT/SIGTERM; `ready` is called once it serves. */
+export async function devCommand(
+  context: CommandContext,
+  options: { rpcPort?: string; gatewayPort?: string; ipfsPort?: string },
+): Promise<void> {
+  const { output, config } = context;
+  const port = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  // The local stack needs Hardhat's runtime (its config is found from the project root).
+  const { startLocalStack } = await import("../../scripts/stack/localStack.ts");
+  const stack = await startLocalStack({
+    dataDir: config.dataDir,
+    ports: {
+      chain: port(options.rpcPort),
+      gateway: port(options.gatewayPort),
+      ipfsGateway: port(options.ipfsPort),
+    },
+    log: (line) => output.step(line),
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping the local stack\n`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+
+  const owner = stack.accounts[1] as LocalAccount;
+  let recordhash: Hex = "0x";
+  try {
+    const chainId = stack.chain.id;
+    output.step(`registering ${DEMO_NAME} to ${owner.address}`);
+    const { registerName } = await import("../../scripts/stack/ensFixtures.ts");
+    await registerName(stack.ens.registry, DEMO_NAME, owner.address, {
+      resolver: stack.resolver.address,
+    });
+
+    output.step(`deriving the owner's keys and signing one record of every type`);
+    const keys = await deriveStoredKeys(owner, DEMO_NAME, chainId);
+    await saveKeys(config.dataDir, keys);
+    const approval = await createApproval(config.dataDir, {
+      name: DEMO_NAME,
+      signer: keys.signer,
+      owner,
+      chainId,
+      epoch: 0n,
+      resolver: stack.resolver.address,
+    });
+    const { privateKeyToAccount } = await import("viem/accounts");
+    const files = await signRecordTree({
+      name: DEMO_NAME,
+      records: demoRecordSet(DEMO_NAME, owner.address),
+      signer: privateKeyToAccount(keys.signerPrivateKey),
+      owner: owner.address,
+      chainId,
+      approvalSignature: approval.signature,
+      freshness: { validUntil: BigInt(Math.floor(Date.now() / 1000) + 30 * 86_400), epoch: 0n },
+      resolver: stack.resolver.address,
+    });
+    for (const [path, content] of Object.entries(files))
+      await writeTreeFile(treeDir(config.dataDir, DEMO_NAME), path, content);
+
+    output.step("publishing the records to the embedded IPFS store (IPNS)");
+    const published = await publishTree({
+      ipfs: {
+        addDirectory: (tree) => stack.ipfs.addDirectory(tree),
+        updateDirectory: (root, changes) => stack.ipfs.updateDirectory(root, changes),
+        publishName: (seed, cid) => stack.ipfs.publishName(seed, cid),
+      },
+      target: "embedded",
+      dataDir: config.dataDir,
+      keyName: DEMO_NAME,
+      seed: keys.ipnsSeed,
+      files,
+    });
+    recordhash = buildRecordhash({ protocol: "ipns", name: published.ipnsName });
+    const hash = await stack.walletClient(owner).writeContract({
+      address: stack.resolver.address,
+      abi: stack.resolver.abi,
+      functionName: "setRecordhash",
+      args: [namehash(DEMO_NAME), recordhash],
+    });
+    await stack.publicClient.waitForTransactionReceipt({ hash });
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+
+  const info = {
+    name: DEMO_NAME,
+    rpcUrl: stack.rpcUrl,
+    chainId: stack.chain.id,
+    registry: stack.deployment.registry,
+    universalResolver: stack.ens.universalResolver.address,
+    resolver: stack.deployment.resolver,
+    gatewayUrl: stack.gatewayUrl,
+    ipfsGatewayUrl: stack.ipfsGatewayUrl,
+    owner: owner.address,
+    recordhash,
+  };
+  output.result(devInstructions(info), info);
+  // Stay up: the signal handlers above end the process.
+  await new Promise(() => {});
+}
+
+/** What `ensgate dev` prints: where everything runs and how to resolve the demo records. */
+function devInstructions(info: {
+  name: string;
+  rpcUrl: string;
+  chainId: number;
+  registry: string;
+  universalResolver: string;
+  resolver: string;
+  gatewayUrl: string;
+  ipfsGatewayUrl: string;
+  owner: Address;
+  recordhash: Hex;
+}): string[] {
+  // The exact lookup the resolver sends for text(demo.eth, "avatar"), answered by the gateway.
+  const callData: Hex = encodeResolveOffchainCall({
+    dnsName: dnsEncodeName(info.name),
+    data: encodeRecordCall(namehash(info.name), { type: "text", key: "avatar" }),
+    recordhash: info.recordhash,
+    owner: info.owner,
+    chainId: BigInt(info.chainId),
+    epoch: 0n,
+  });
+  return [
+    "",
+    `ensgate dev is up: ${info.name} resolves through CCIP-Read, records verified on-chain.`,
+    "",
+    `  chain (JSON-RPC)   ${info.rpcUrl}   (chain id ${info.chainId})`,
+    `  ENS registry       ${info.registry}`,
+    `  UniversalResolver  ${info.universalResolver}`,
+    `  ensgate resolver   ${info.resolver}`,
+    `  ensgate gateway    ${info.gatewayUrl}`,
+    `  IPFS path gateway  ${info.ipfsGatewayUrl}`,
+    "",
+    "viem:",
+    `  import { createPublicClient, http } from "viem";`,
+    `  const client = createPublicClient({ transport: http("${info.rpcUrl}") });`,
+    `  console.log(await client.getEnsText({ name: "${info.name}", key: "avatar", universalResolverAddress: "${info.universalResolver}" }));`,
+    "",
+    "ensjs 4.x (ENS's library; default options):",
+    `  import { createPublicClient, http } from "viem";`,
+    `  import { getRecords } from "@ensdomains/ensjs/public";`,
+    `  const chain = { id: ${info.chainId}, name: "ensgate-dev", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: ["${info.rpcUrl}"] } }, contracts: { ensRegistry: { address: "${info.registry}" }, ensUniversalResolver: { address: "${info.universalResolver}" } } };`,
+    `  const client = createPublicClient({ chain, transport: http() });`,
+    `  console.log((await getRecords(client, { name: "${info.name}", texts: ["avatar"], coins: [60], contentHash: true })).texts[0].value);`,
+    "",
+    "ethers v6:",
+    `  import { EnsPlugin, JsonRpcProvider, Network } from "ethers";`,
+    `  const network = new Network("ensgate-dev", ${info.chainId});`,
+    `  network.attachPlugin(new EnsPlugin("${info.registry}", ${info.chainId}));`,
+    `  const provider = new JsonRpcProvider("${info.rpcUrl}", network, { staticNetwork: network });`,
+    `  console.log(await (await provider.getResolver("${info.name}")).getText("avatar"));`,
+    "",
+    "CLI (verifies and names the signer):",
+    `  ensgate resolve ${info.name} text/avatar --rpc ${info.rpcUrl} --registry ${info.registry}`,
+    "",
+    "the gateway (the signed record file's data, as the resolver's callback receives it):",
+    `  curl ${info.gatewayUrl}/${info.resolver}/${callData}`,
+    "",
+    "did:ens (DID document from the owner and the verified DID text records):",
+    `  curl ${info.gatewayUrl}/1.0/identifiers/did:ens:localhost:${info.name}`,
+    `  ensgate did ${info.name} --rpc ${info.rpcUrl} --registry ${info.registry} --universal-resolver ${info.universalResolver}`,
+    "",
+    "Ctrl-C stops everything; records stay in the data folder for the next start.",
+  ];
+}

@@ -1,0 +1,114 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Address, Hex } from "viem";
+import { describeRecordhash, readOwnerRecordhash } from "../../client/chain.ts";
+import { type PublishResult, publishTree } from "../../client/publishTree.ts";
+import { readTree, treeDir } from "../../client/recordsTree.ts";
+import { openIpfsWriter } from "../../ipfs/openIpfsWriter.ts";
+import { parseRecordhash } from "../../lib/index.ts";
+import type { CommandContext } from "../context.ts";
+import { CliError } from "../errors.ts";
+import { loadKeys, type StoredKeys } from "../keyStore.ts";
+import { assertKeysOfOwner } from "../signing.ts";
+
+/**
+ * `ensgate publish [key names...]`: adds each records tree to IPFS and publishes its IPNS name.
+ * With the chain configured, it first refuses key sets whose name changed hands (the IPNS update
+ * would be signed with a former owner's key), and afterwards warns, one line per tree, when the
+ * IPNS name just published is not the recordhash lookups of the name read.
+ */
+export async function publishCommand(context: CommandContext, keyNames: string[]): Promise<void> {
+  const { config, output } = context;
+  const names = keyNames.length > 0 ? keyNames : await listTrees(config.dataDir);
+  if (names.length === 0)
+    throw new CliError("nothing to publish: sign records with `ensgate set` first");
+  const keySets: StoredKeys[] = [];
+  for (const keyName of names) {
+    const keys = await loadKeys(config.dataDir, keyName);
+    if (!keys)
+      throw new CliError(`no keys for ${keyName}: run \`ensgate keygen ${keyName}\` first`);
+    keySets.push(keys);
+  }
+  // Every check before anything is uploaded: a refused tree publishes nothing.
+  const warnings: string[] = [];
+  for (const keys of keySets) {
+    const warning = await checkOnChain(context, keys);
+    if (warning) warnings.push(warning);
+  }
+  const { writer, close } = await openIpfsWriter(config.ipfs, join(config.dataDir, "ipfs"));
+  const results: (PublishResult & { keyName: string })[] = [];
+  try {
+    for (const keys of keySets) {
+      const files = await readTree(treeDir(config.dataDir, keys.keyName));
+      output.step(
+        `publishing ${Object.keys(files).length} record files of ${keys.keyName} to ${config.ipfs}`,
+      );
+      const result = await publishTree({
+        ipfs: writer,
+        target: config.ipfs,
+        dataDir: config.dataDir,
+        keyName: keys.keyName,
+        seed: keys.ipnsSeed,
+        files,
+      });
+      results.push({ keyName: keys.keyName, ...result });
+    }
+  } finally {
+    await close();
+  }
+  for (const warning of warnings) context.warn(warning);
+  output.result(
+    results.map(
+      (r) =>
+        `${r.keyName}: ipns://${r.ipnsName} -> /ipfs/${r.root} (${r.uploaded} uploaded, ${r.removed} removed, ${r.unchanged} unchanged)`,
+    ),
+    results,
+  );
+}
+
+/**
+ * With the chain configured: throws when the name's on-chain owner is not the wallet the keys
+ * came from; returns a warning when the recordhash lookups read is not this key set's IPNS name.
+ */
+async function checkOnChain(
+  context: CommandContext,
+  keys: StoredKeys,
+): Promise<string | undefined> {
+  if (!context.online) return undefined;
+  const published = `ipns://${keys.ipnsName}`;
+  if (keys.keyName.startsWith("eth:")) {
+    const owner = keys.keyName.slice("eth:".length) as Address;
+    const current = await readOwnerRecordhash(
+      (await context.chain()).publicClient,
+      context.config.resolver as Address,
+      owner,
+    );
+    if (pointsAt(current, keys.ipnsName)) return undefined;
+    return `the wallet-wide recordhash of ${owner} is ${describeRecordhash(current)}, not ${published} published now: run \`ensgate recordhash --owner\` to point it there`;
+  }
+  const onchain = await context.nameContext(keys.keyName);
+  if (!onchain) return undefined;
+  assertKeysOfOwner(keys.keyName, onchain.owner, keys);
+  if (pointsAt(onchain.recordhash, keys.ipnsName)) return undefined;
+  return `the on-chain recordhash of ${keys.keyName} is ${describeRecordhash(onchain.recordhash)}, not ${published} published now: run \`ensgate recordhash ${keys.keyName}\` to point it there`;
+}
+
+/** Whether a recordhash (full contenthash or short key) is the IPNS name `ipnsName`. */
+function pointsAt(recordhash: Hex, ipnsName: string): boolean {
+  if (recordhash === "0x") return false;
+  try {
+    const target = parseRecordhash(recordhash);
+    return target.protocol === "ipns" && target.name === ipnsName;
+  } catch {
+    return false;
+  }
+}
+
+/** The key sets that have a records tree. */
+async function listTrees(dataDir: string): Promise<string[]> {
+  try {
+    return (await readdir(join(dataDir, "trees"))).sort();
+  } catch {
+    return [];
+  }
+}

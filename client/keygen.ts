@@ -1,0 +1,38 @@
+import type { LocalAccount } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import type { StoredKeys } from "../cli/keyStore.ts";
+import {
+  buildIpnsKeygenMessage,
+  buildSignerKeygenMessage,
+  deriveIpnsKeySeed,
+  deriveIpnsName,
+  deriveSignerPrivateKey,
+  formatCaip10,
+} from "../lib/index.ts";
+
+/** Signs SIGN 1 and SIGN 2 with the wallet and derives the NameSys keys of `keyName`. */
+export async function deriveStoredKeys(
+  wallet: LocalAccount,
+  keyName: string,
+  chainId: number,
+  password?: string,
+): Promise<StoredKeys> {
+  const parameters = { origin: keyName, password, chainId, wallet: wallet.address };
+  const keygen = { username: keyName, caip10: formatCaip10(chainId, wallet.address), password };
+  const ipnsSignature = await wallet.signMessage({ message: buildIpnsKeygenMessage(parameters) });
+  const signerSignature = await wallet.signMessage({
+    message: buildSignerKeygenMessage(parameters),
+  });
+  const ipnsSeed = deriveIpnsKeySeed({ ...keygen, signature: ipnsSignature });
+  const signerPrivateKey = deriveSignerPrivateKey({ ...keygen, signature: signerSignature });
+  return {
+    version: 1,
+    keyName,
+    owner: wallet.address,
+    chainId,
+    ipnsName: await deriveIpnsName(ipnsSeed),
+    ipnsSeed,
+    signer: privateKeyToAccount(signerPrivateKey).address,
+    signerPrivateKey,
+  };
+}

@@ -1,0 +1,37 @@
+// The order contract as the CA and the CLI see it: its ABI (Hardhat's artifact) and the
+// order-event shape. Who owns a name is the resolver's `nameContext` (client/chain.ts).
+import { readFileSync } from "node:fs";
+import { type Abi, type Address, type Hex, parseAbi } from "viem";
+import { CliError } from "../cli/errors.ts";
+
+/** The compiled `CertificateOrders` ABI. */
+export function loadOrdersAbi(): Abi {
+  const path = new URL(
+    "../artifacts/contracts/CertificateOrders.sol/CertificateOrders.json",
+    import.meta.url,
+  );
+  try {
+    return (JSON.parse(readFileSync(path, "utf8")) as { abi: Abi }).abi;
+  } catch {
+    throw new CliError("the CertificateOrders ABI is missing: run `npx hardhat build`");
+  }
+}
+
+/** The `OrderRequested` event. */
+export const ORDER_REQUESTED_EVENT = parseAbi([
+  "event OrderRequested(uint256 indexed orderId, address indexed requester, uint8 indexed kind, bytes dnsName, bytes csr, uint256 fee)",
+])[0];
+
+/** `getOrder(orderId).status` values. */
+export const ORDER_STATUS = { None: 0, Pending: 1, Fulfilled: 2, Rejected: 3 } as const;
+
+/** An order event, as the CA records it. */
+export type OrderEvent = {
+  orderId: bigint;
+  requester: Address;
+  kind: number;
+  dnsName: Hex;
+  csr: Hex;
+  fee: bigint;
+  blockNumber: bigint;
+};
