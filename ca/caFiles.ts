@@ -13,18 +13,19 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Address, bytesToHex, getAddress, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { CliError } from "../cli/errors.ts";
 import { writeFileAtomic } from "../client/files.ts";
 import {
   type CertificateAuthority,
   type CertificateKeyType,
   createRootCa,
+  DEFAULT_BRIDGE_DOMAIN,
   exportPrivateKeyPem,
   importPrivateKeyPem,
   keyTypeOf,
   x509,
 } from "../lib/certs/index.ts";
 import { buildRecordhash, deriveIpnsName } from "../lib/index.ts";
+import { CaError } from "./errors.ts";
 
 /** The CA's Ethereum and IPNS identity (identity.json). */
 export type CaIdentity = {
@@ -50,8 +51,6 @@ export type CaFolder = {
   recordhash: Hex;
 };
 
-/** The default bridge domain (docs/certificates.md §2). */
-export const DEFAULT_BRIDGE_DOMAIN = "deploy-ens-to-dns.com";
 /** The key name of the CA's records tree and publish state. */
 export const CA_TREE_KEY = "ca";
 
@@ -71,7 +70,7 @@ export async function initCaFolder(
 ): Promise<CaFolder> {
   const paths = caPaths(dir);
   if (existsSync(paths.identity) || existsSync(paths.rootKey))
-    throw new CliError(`${dir} already holds a CA: refusing to overwrite it`);
+    throw new CaError(`${dir} already holds a CA: refusing to overwrite it`);
   const rootKeyType = options.rootKeyType ?? "P-256";
   const root = await createRootCa({ keyType: rootKeyType, commonName: options.commonName });
   const signerPrivateKey = bytesToHex(randomBytes(32));
@@ -95,10 +94,10 @@ export async function initCaFolder(
 export async function loadCaFolder(dir: string): Promise<CaFolder> {
   const paths = caPaths(dir);
   if (!existsSync(paths.identity))
-    throw new CliError(`no CA in ${dir}: run \`ensgate ca init\` first`);
+    throw new CaError(`no CA in ${dir}: run \`ensgate ca init\` first`);
   const identity = JSON.parse(await readFile(paths.identity, "utf8")) as CaIdentity;
   if (getAddress(privateKeyToAccount(identity.signerPrivateKey).address) !== identity.signer)
-    throw new CliError(`${paths.identity} is corrupt: its signer key does not match its address`);
+    throw new CaError(`${paths.identity} is corrupt: its signer key does not match its address`);
   const certificate = new x509.X509Certificate(await readFile(paths.rootCert, "utf8"));
   const keys = await importPrivateKeyPem(
     await readFile(paths.rootKey, "utf8"),
@@ -124,7 +123,7 @@ export async function loadIntermediate(
     await readFile(paths.intermediateCert(domain), "utf8"),
   );
   const keyType = keyTypeOf(certificate.publicKey);
-  if (!keyType) throw new CliError(`intermediate of ${domain} has an unsupported key`);
+  if (!keyType) throw new CaError(`intermediate of ${domain} has an unsupported key`);
   const keys = await importPrivateKeyPem(
     await readFile(paths.intermediateKey(domain), "utf8"),
     keyType,

@@ -17,7 +17,7 @@ import {
   ORDER_STATUS,
   type OrderEvent,
 } from "../client/orderContract.ts";
-import type { IpfsWriter } from "../client/publishTree.ts";
+import type { IpfsWriter } from "../ipfs/index.ts";
 import type { CaFolder } from "./caFiles.ts";
 import { orderLocation, publishOrder } from "./caTree.ts";
 import { crashPoint } from "./crashPoints.ts";

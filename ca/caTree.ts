@@ -4,16 +4,17 @@
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type IpfsWriter, type PublishResult, publishTree } from "../client/publishTree.ts";
+import { type PublishResult, publishTree } from "../client/publishTree.ts";
 import { readTree, writeTreeFile } from "../client/recordsTree.ts";
+import type { IpfsWriter } from "../ipfs/index.ts";
 import {
   buildCertificateRecords,
   CERTIFICATE_CHAIN_TEXT_KEY,
+  certificateRecordsName,
   parsePemChain,
 } from "../lib/certs/index.ts";
 import { buildRecordFilePath, type RecordRequest, signRecordTree } from "../lib/index.ts";
 import { CA_TREE_KEY, type CaIdentity } from "./caFiles.ts";
-import { domainCaRecordsName } from "./issueOrder.ts";
 import type { StoredOrder } from "./orderStore.ts";
 
 /** The folder of the CA's records tree. */
@@ -30,7 +31,7 @@ export function orderRecords(order: Pick<StoredOrder, "kind" | "name" | "chainPe
   const notAfter = (chain[0] as (typeof chain)[number]).notAfter;
   if (order.kind === 0)
     return {
-      recordsName: domainCaRecordsName(order.name),
+      recordsName: certificateRecordsName(order.name, "intermediate"),
       records: [[{ type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY }, order.chainPem]],
       notAfter,
     };
@@ -46,8 +47,7 @@ export function orderLocation(
   identity: CaIdentity,
   order: Pick<StoredOrder, "kind" | "name">,
 ): string {
-  const recordsName =
-    order.kind === 0 ? domainCaRecordsName(order.name as string) : (order.name as string);
+  const recordsName = certificateRecordsName(order.name as string, order.kind);
   return `ipns://${identity.ipnsName}/${buildRecordFilePath(recordsName, { type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY })}`;
 }
 

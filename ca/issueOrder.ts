@@ -11,6 +11,7 @@ import {
   buildPemChain,
   CERTIFICATE_CHAIN_TEXT_KEY,
   type CertificateAuthority,
+  certificateRecordsName,
   generateCertificateKeyPair,
   issueEndEntity,
   issueIntermediateCa,
@@ -33,9 +34,6 @@ export type IssuedCertificate = {
   notAfter: Date;
 };
 
-/** The name an intermediate order's chain is published under. */
-export const domainCaRecordsName = (name: string) => `_ca.${name}`;
-
 /** Issues the certificate of a validated order. */
 export async function issueOrder(
   order: ValidOrder,
@@ -50,7 +48,7 @@ export async function issueOrder(
     });
     const chain = [certificate, ca.root.certificate];
     const chainPem = buildPemChain(chain);
-    return describe(certificate, chainPem, domainCaRecordsName(order.name), [
+    return describe(certificate, chainPem, certificateRecordsName(order.name, "intermediate"), [
       [{ type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY }, chainPem],
     ]);
   }

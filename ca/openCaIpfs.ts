@@ -1,8 +1,8 @@
 // The IPFS node the CA publishes its tree through: an embedded store (its own folder, or another
 // process's store given with --ipfs-store, e.g. the local stack's) or a Kubo RPC URL.
 import { join } from "node:path";
-import type { IpfsWriter } from "../client/publishTree.ts";
-import { openIpfsWriter } from "../ipfs/openIpfsWriter.ts";
+import type { IpfsWriter } from "../ipfs/index.ts";
+import { openIpfsWriter } from "../ipfs/index.ts";
 
 /** Opens the writer; `close` stops an embedded store. */
 export function openCaIpfs(

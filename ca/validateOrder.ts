@@ -13,7 +13,7 @@ import {
   checkCertificateRequest,
   orderKindFromByte,
 } from "../lib/certs/index.ts";
-import { dnsDecodeName, EnsgateError, normalizeName } from "../lib/index.ts";
+import { describeError, dnsDecodeName, normalizeName, parentName } from "../lib/index.ts";
 
 /** A valid order: the ENS name, its kind, the owner node's name (the domain) and the parsed CSR. */
 export type ValidOrder = {
@@ -58,7 +58,7 @@ export async function validateOrder(
     if (name !== decoded) return reject("invalidName", `${decoded} is not normalized`);
     assertCertificateName(name);
   } catch (error) {
-    return reject("invalidName", describe(error));
+    return reject("invalidName", describeError(error));
   }
   let info: CertificateRequestInfo;
   try {
@@ -68,13 +68,13 @@ export async function validateOrder(
       kind,
     });
   } catch (error) {
-    if (error instanceof CsrRejectedError) return reject(error.reason, describe(error));
-    return reject("malformedCsr", describe(error));
+    if (error instanceof CsrRejectedError) return reject(error.reason, describeError(error));
+    return reject("malformedCsr", describeError(error));
   }
   // An end-entity is published under the ordered name: its SANs must cover it.
   if (
     kind === "endEntity" &&
-    !info.dnsNames.some((san) => san === name || san === `*.${parent(name)}`)
+    !info.dnsNames.some((san) => san === name || san === `*.${parentName(name)}`)
   )
     return reject("nameNotInSans", `the CSR's SANs do not include ${name}`);
   const owner = await findOwner(context, name, order.blockNumber);
@@ -109,13 +109,4 @@ async function findOwner(
     if (known) return { missing: `${known} (block ${blockNumber})` };
     throw error;
   }
-}
-
-function parent(name: string): string {
-  return name.slice(name.indexOf(".") + 1);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof EnsgateError) return error.shortMessage;
-  return (error as Error)?.message?.split("\n")[0] ?? String(error);
 }

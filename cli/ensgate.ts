@@ -3,6 +3,7 @@
 // `ensgate --help` lists the commands; `ensgate <command> --help` explains each.
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
+import { describeError } from "../lib/index.ts";
 import { approveCommand, revokeCommand } from "./commands/approve.ts";
 import { registerCertificateCommands } from "./commands/certificateCommands.ts";
 import { deployCommand } from "./commands/deploy.ts";
@@ -15,7 +16,6 @@ import { resignCommand } from "./commands/resign.ts";
 import { resolveCommand } from "./commands/resolve.ts";
 import { setCommand, unsetCommand } from "./commands/set.ts";
 import { type CommandContext, createContext } from "./context.ts";
-import { describeError } from "./errors.ts";
 
 /** Exit codes: 1 for a failure the user can fix, 2 for a usage error. */
 const EXIT_FAILURE = 1;

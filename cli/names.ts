@@ -1,12 +1,6 @@
 import { normalizeName } from "../lib/index.ts";
 import { CliError } from "./errors.ts";
 
-/** The parent of a name (`sub.alice.eth` -> `alice.eth`), or undefined for a top-level label. */
-export function parentName(name: string): string | undefined {
-  const dot = name.indexOf(".");
-  return dot === -1 ? undefined : name.slice(dot + 1);
-}
-
 /** Normalizes a name given on the command line (ENSIP-15), naming the bad label on failure. */
 export function parseNameArgument(name: string): string {
   const normalized = normalizeName(name);

@@ -4,10 +4,10 @@
 import { type Address, getAddress, type Hex, isAddressEqual, type LocalAccount } from "viem";
 import { isApprovedOnPath, type NameContext } from "../client/chain.ts";
 import { requireSettings } from "../client/config.ts";
+import { findKeysFor, type StoredKeys } from "../client/keyStore.ts";
 import { createApproval, findApproval, loadApproval } from "./approvals.ts";
 import type { CommandContext } from "./context.ts";
 import { CliError } from "./errors.ts";
-import { findKeysFor, type StoredKeys } from "./keyStore.ts";
 
 /** The default validity of a v2 record. */
 export const DEFAULT_VALIDITY_SECONDS = 30 * 86_400;

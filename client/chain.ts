@@ -21,9 +21,15 @@ import {
   parseAbi,
   type Transport,
 } from "viem";
-import { CliError, describeError } from "../cli/errors.ts";
-import { parentName } from "../cli/names.ts";
-import { dnsEncodeName, namehash, parseRecordhash } from "../lib/index.ts";
+import {
+  ancestorWithNode,
+  describeError,
+  dnsEncodeName,
+  namehash,
+  namePath,
+  parseRecordhash,
+} from "../lib/index.ts";
+import { ClientError } from "./errors.ts";
 
 /**
  * The resolver views the CLI and the CA read, with the errors they revert with. Written out here
@@ -48,7 +54,7 @@ export function loadResolverAbi(): Abi {
   try {
     return (JSON.parse(readFileSync(path, "utf8")) as { abi: Abi }).abi;
   } catch {
-    throw new CliError(
+    throw new ClientError(
       "the resolver ABI is missing: run `bash scripts/setup.sh` (it compiles the contracts)",
     );
   }
@@ -72,7 +78,7 @@ export async function connectChain(rpcUrl: string): Promise<ChainConnection> {
   try {
     chainId = await probe.getChainId();
   } catch {
-    throw new CliError(`cannot reach the chain at ${rpcUrl}`);
+    throw new ClientError(`cannot reach the chain at ${rpcUrl}`);
   }
   const chain = defineChain({
     id: chainId,
@@ -89,7 +95,7 @@ export async function connectChain(rpcUrl: string): Promise<ChainConnection> {
         // Simulate first: a revert surfaces as the contract's custom error, before any gas is spent.
         await publicClient.simulateContract({ address, abi, functionName, args, account });
       } catch (error) {
-        throw new CliError(`${functionName} would revert: ${describeError(error)}`);
+        throw new ClientError(`${functionName} would revert: ${describeError(error)}`);
       }
       const walletClient = createWalletClient({ chain, account, transport: http(rpcUrl) });
       const hash = await walletClient.writeContract({
@@ -102,7 +108,7 @@ export async function connectChain(rpcUrl: string): Promise<ChainConnection> {
       });
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success")
-        throw new CliError(`${functionName} transaction ${hash} reverted`);
+        throw new ClientError(`${functionName} transaction ${hash} reverted`);
       return hash;
     },
   };
@@ -123,14 +129,6 @@ export type NameContext = {
   /** The recordhash lookups of the name read (the name's, an ancestor's or the owner's wallet-wide one), or `0x`. */
   recordhash: Hex;
 };
-
-/** The name and every ancestor up to its top-level label: `a.b.eth` -> `a.b.eth`, `b.eth`, `eth`. */
-export function namePath(name: string): string[] {
-  const path: string[] = [];
-  for (let candidate: string | undefined = name; candidate; candidate = parentName(candidate))
-    path.push(candidate);
-  return path;
-}
 
 /**
  * One line for a failed `nameContext` read: the resolver's custom errors (`NameNotFound`,
@@ -166,7 +164,7 @@ export function describeNameContextError(name: string, error: unknown): string |
 
 /**
  * Reads `nameContext(dnsEncode(name))` from the resolver (at `blockNumber` when given): the one
- * read of who owns the name, its epoch and its recordhash. Throws a one-line `CliError` for the
+ * read of who owns the name, its epoch and its recordhash. Throws a one-line `ClientError` for the
  * resolver's custom errors and for a resolver without `nameContext`.
  */
 export async function readNameContext(
@@ -186,14 +184,14 @@ export async function readNameContext(
     });
   } catch (error) {
     const known = describeNameContextError(name, error);
-    if (known) throw new CliError(known, { cause: error });
-    throw new CliError(
+    if (known) throw new ClientError(known, { cause: error });
+    throw new ClientError(
       `cannot read the on-chain context of ${name} from the resolver ${resolver} (is it an ensgate resolver with nameContext?): ${describeError(error)}`,
       { cause: error },
     );
   }
   const [owner, ownerNode, epoch, recordhash] = result;
-  const ownerName = namePath(name).find((candidate) => namehash(candidate) === ownerNode) ?? name;
+  const ownerName = ancestorWithNode(name, ownerNode) ?? name;
   return {
     name,
     owner: getAddress(owner),

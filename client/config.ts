@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Address, getAddress, isAddress } from "viem";
-import { CliError } from "../cli/errors.ts";
+import { ClientError } from "./errors.ts";
 
 /** Every setting the commands read. */
 export type CliConfig = {
@@ -58,18 +58,18 @@ export function loadCliConfig(
   const address = (setting: "resolver" | "registry" | "universalResolver") => {
     const value = pick(setting);
     if (value === undefined) return undefined;
-    if (!isAddress(value)) throw new CliError(`${setting} "${value}" is not an address`);
+    if (!isAddress(value)) throw new ClientError(`${setting} "${value}" is not an address`);
     return getAddress(value);
   };
   const rpcUrl = pick("rpcUrl");
   if (rpcUrl !== undefined && !URL.canParse(rpcUrl))
-    throw new CliError(`rpc "${rpcUrl}" is not a URL`);
+    throw new ClientError(`rpc "${rpcUrl}" is not a URL`);
   const ipfs = pick("ipfs") ?? "embedded";
   if (ipfs !== "embedded" && !URL.canParse(ipfs))
-    throw new CliError(`ipfs "${ipfs}" is neither "embedded" nor a Kubo RPC URL`);
+    throw new ClientError(`ipfs "${ipfs}" is neither "embedded" nor a Kubo RPC URL`);
   const chainId = pick("chainId");
   if (chainId !== undefined && !/^[1-9][0-9]{0,15}$/.test(chainId))
-    throw new CliError(`chain id "${chainId}" is not a positive integer`);
+    throw new ClientError(`chain id "${chainId}" is not a positive integer`);
   return {
     chainId: chainId === undefined ? undefined : Number(chainId),
     dataDir: resolve(pick("dataDir") ?? ".ensgate"),
@@ -86,7 +86,7 @@ export function loadCliConfig(
 function readConfigFile(path: string | undefined): Record<string, string | undefined> {
   const file = resolve(path ?? CONFIG_FILE);
   if (!existsSync(file)) {
-    if (path !== undefined) throw new CliError(`config file ${file} does not exist`);
+    if (path !== undefined) throw new ClientError(`config file ${file} does not exist`);
     return {};
   }
   try {
@@ -99,7 +99,7 @@ function readConfigFile(path: string | undefined): Record<string, string | undef
       ]),
     );
   } catch {
-    throw new CliError(`config file ${file} is not a JSON object`);
+    throw new ClientError(`config file ${file} is not a JSON object`);
   }
 }
 
@@ -111,7 +111,7 @@ export function requireSettings<K extends keyof CliConfig>(
   for (const key of keys)
     if (config[key] === undefined) {
       const { flag, env } = CONFIG_SETTINGS[key as keyof typeof CONFIG_SETTINGS];
-      throw new CliError(
+      throw new ClientError(
         `missing ${key}: pass --${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}, set ${env}, or add "${key}" to ${CONFIG_FILE}`,
       );
     }

@@ -1,6 +1,5 @@
 import type { LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import type { StoredKeys } from "../cli/keyStore.ts";
 import {
   buildIpnsKeygenMessage,
   buildSignerKeygenMessage,
@@ -9,6 +8,7 @@ import {
   deriveSignerPrivateKey,
   formatCaip10,
 } from "../lib/index.ts";
+import type { StoredKeys } from "./keyStore.ts";
 
 /** Signs SIGN 1 and SIGN 2 with the wallet and derives the NameSys keys of `keyName`. */
 export async function deriveStoredKeys(

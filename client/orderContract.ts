@@ -2,7 +2,7 @@
 // order-event shape. Who owns a name is the resolver's `nameContext` (client/chain.ts).
 import { readFileSync } from "node:fs";
 import { type Abi, type Address, type Hex, parseAbi } from "viem";
-import { CliError } from "../cli/errors.ts";
+import { ClientError } from "./errors.ts";
 
 /** The compiled `CertificateOrders` ABI. */
 export function loadOrdersAbi(): Abi {
@@ -13,7 +13,7 @@ export function loadOrdersAbi(): Abi {
   try {
     return (JSON.parse(readFileSync(path, "utf8")) as { abi: Abi }).abi;
   } catch {
-    throw new CliError("the CertificateOrders ABI is missing: run `npx hardhat build`");
+    throw new ClientError("the CertificateOrders ABI is missing: run `npx hardhat build`");
   }
 }
 

@@ -4,15 +4,8 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Hex } from "viem";
-import type { DirectoryChanges, DirectoryFiles } from "../ipfs/index.ts";
+import type { DirectoryChanges, IpfsWriter } from "../ipfs/index.ts";
 import { writeFileAtomic } from "./files.ts";
-
-/** What publishing needs from an IPFS node (the embedded store and Kubo both provide it). */
-export type IpfsWriter = {
-  addDirectory(files: DirectoryFiles): Promise<{ toString(): string }>;
-  updateDirectory(root: string, changes: DirectoryChanges): Promise<{ toString(): string }>;
-  publishName(seedHex: Hex, cid: string): Promise<string>;
-};
 
 /** What was last published for a key set (kept in <dataDir>/published/<key name>.json). */
 export type PublishState = {

@@ -1,7 +1,12 @@
 import { EnsgateError } from "../lib/index.ts";
 
+/** Root of the IPFS layer's errors (store, path gateway, Kubo RPC, publishing). */
+export class IpfsError extends EnsgateError {
+  override name = "IpfsError";
+}
+
 /** A string that is not an IPNS name (`k51…` libp2p-key CID or peer ID) or a CID. */
-export class InvalidContentRootError extends EnsgateError {
+export class InvalidContentRootError extends IpfsError {
   override name = "InvalidContentRootError";
   readonly input: string;
   constructor(input: string, expected: string, cause?: unknown) {
@@ -11,7 +16,7 @@ export class InvalidContentRootError extends EnsgateError {
 }
 
 /** A path inside a UnixFS tree that is empty, absolute-escaping or contains `.`/`..` segments. */
-export class InvalidIpfsPathError extends EnsgateError {
+export class InvalidIpfsPathError extends IpfsError {
   override name = "InvalidIpfsPathError";
   readonly path: string;
   constructor(path: string, reason: string) {
@@ -21,7 +26,7 @@ export class InvalidIpfsPathError extends EnsgateError {
 }
 
 /** An IPNS name with no usable record in the local store (never published here, or invalid). */
-export class IpnsNotFoundError extends EnsgateError {
+export class IpnsNotFoundError extends IpfsError {
   override name = "IpnsNotFoundError";
   readonly ipnsName: string;
   constructor(ipnsName: string, cause?: unknown) {
@@ -33,7 +38,7 @@ export class IpnsNotFoundError extends EnsgateError {
 }
 
 /** An IPNS publish that could not sign or store its record. */
-export class IpnsPublishError extends EnsgateError {
+export class IpnsPublishError extends IpfsError {
   override name = "IpnsPublishError";
   constructor(reason: string, cause?: unknown) {
     super(`IPNS publish failed: ${reason}.`, { cause });
@@ -41,7 +46,7 @@ export class IpnsPublishError extends EnsgateError {
 }
 
 /** A block or file that could not be read for a reason other than "it does not exist". */
-export class IpfsReadError extends EnsgateError {
+export class IpfsReadError extends IpfsError {
   override name = "IpfsReadError";
   constructor(what: string, cause?: unknown) {
     super(`Cannot read ${what} from IPFS.`, {
@@ -52,7 +57,7 @@ export class IpfsReadError extends EnsgateError {
 }
 
 /** Content whose blocks this node does not hold (it runs offline, so it cannot fetch them). */
-export class IpfsBlockNotFoundError extends EnsgateError {
+export class IpfsBlockNotFoundError extends IpfsError {
   override name = "IpfsBlockNotFoundError";
   constructor(what: string, cause?: unknown) {
     super(`${what} is not on this IPFS node. Add or import it here first.`, { cause });
@@ -60,7 +65,7 @@ export class IpfsBlockNotFoundError extends EnsgateError {
 }
 
 /** A path that names a directory where a file was expected. */
-export class IpfsNotAFileError extends EnsgateError {
+export class IpfsNotAFileError extends IpfsError {
   override name = "IpfsNotAFileError";
   constructor(what: string) {
     super(`${what} is a directory, not a file.`);
@@ -68,7 +73,7 @@ export class IpfsNotAFileError extends EnsgateError {
 }
 
 /** A UnixFS add or update that failed. */
-export class IpfsWriteError extends EnsgateError {
+export class IpfsWriteError extends IpfsError {
   override name = "IpfsWriteError";
   constructor(what: string, cause?: unknown) {
     super(`Cannot write ${what} to IPFS.`, {
@@ -79,7 +84,7 @@ export class IpfsWriteError extends EnsgateError {
 }
 
 /** A Kubo RPC call that failed or answered with an error; `status` is the HTTP status. */
-export class KuboRpcError extends EnsgateError {
+export class KuboRpcError extends IpfsError {
   override name = "KuboRpcError";
   readonly status: number | undefined;
   constructor(call: string, reason: string, options: { status?: number; cause?: unknown } = {}) {

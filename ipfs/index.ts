@@ -23,6 +23,7 @@ export {
   InvalidContentRootError,
   InvalidIpfsPathError,
   IpfsBlockNotFoundError,
+  IpfsError,
   IpfsNotAFileError,
   IpfsReadError,
   IpfsWriteError,
@@ -39,6 +40,7 @@ export {
   toAddEntries,
   toGoDuration,
 } from "./kuboRpc.ts";
+export { openIpfsWriter } from "./openIpfsWriter.ts";
 export {
   createPathGatewayHandler,
   type FetchHandler,
@@ -48,3 +50,4 @@ export {
   RAW_BLOCK_CONTENT_TYPE,
   startPathGateway,
 } from "./pathGateway.ts";
+export type { IpfsWriter } from "./writer.ts";

@@ -1,9 +1,10 @@
 // The IPFS node records are published through: an embedded store in a folder, or a Kubo RPC URL.
 // Used by `ensgate publish` and by the certificate authority.
 
-import { CliError, describeError } from "../cli/errors.ts";
-import type { IpfsWriter } from "../client/publishTree.ts";
+import { describeError } from "../lib/index.ts";
+import { IpfsError } from "./errors.ts";
 import { createEmbeddedIpfs, createKuboIpfs } from "./index.ts";
+import type { IpfsWriter } from "./writer.ts";
 
 /** Opens a writer for `target` ("embedded" uses `embeddedDirectory`); `close` stops an embedded store. */
 export async function openIpfsWriter(
@@ -25,7 +26,9 @@ export async function openIpfsWriter(
   try {
     await kubo.client.version({ signal: AbortSignal.timeout(5_000) });
   } catch (error) {
-    throw new CliError(`cannot reach the Kubo RPC API at ${target} (${describeError(error)})`);
+    throw new IpfsError(`cannot reach the Kubo RPC API at ${target} (${describeError(error)})`, {
+      cause: error,
+    });
   }
   return {
     writer: {

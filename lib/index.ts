@@ -106,6 +106,7 @@ export {
   type RecordFreshness,
   type RecordMessageParameters,
 } from "./messages/recordMessage.ts";
+export { ancestorWithNode, namePath, parentName } from "./names/ancestors.ts";
 export { dnsDecodeLabels, dnsDecodeName } from "./names/dnsDecodeName.ts";
 export { dnsEncodeName, MAX_DNS_LABEL_LENGTH, MAX_DNS_NAME_LENGTH } from "./names/dnsEncodeName.ts";
 export { labelhash, namehash } from "./names/namehash.ts";

@@ -1,16 +1,11 @@
 import { type Address, getAddress, isAddress, isAddressEqual, type LocalAccount } from "viem";
-import {
-  loadResolverAbi,
-  NAME_CONTEXT_ABI,
-  type NameContext,
-  namePath,
-} from "../../client/chain.ts";
+import { loadResolverAbi, NAME_CONTEXT_ABI, type NameContext } from "../../client/chain.ts";
 import { requireSettings } from "../../client/config.ts";
-import { namehash } from "../../lib/index.ts";
+import { findKeysFor } from "../../client/keyStore.ts";
+import { namehash, namePath } from "../../lib/index.ts";
 import { createApproval } from "../approvals.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
-import { findKeysFor } from "../keyStore.ts";
 import { parseNameArgument } from "../names.ts";
 import { currentEpoch, signingResolver } from "../signing.ts";
 

@@ -17,7 +17,6 @@ import {
   parseEventLogs,
   zeroAddress,
 } from "viem";
-import { DEFAULT_BRIDGE_DOMAIN } from "../../ca/caFiles.ts";
 import { buildCertificateRequest } from "../../client/certificateRequest.ts";
 import { requireSettings } from "../../client/config.ts";
 import { writeFileAtomic } from "../../client/files.ts";
@@ -28,8 +27,10 @@ import {
   certificateCoversName,
   certificateDnsNames,
   certificateRecordRequests,
+  certificateRecordsName,
   certificateSubtrees,
   computeTlsaSpkiSha256,
+  DEFAULT_BRIDGE_DOMAIN,
   exportPrivateKeyPem,
   generateCertificateKeyPair,
   importPrivateKeyPem,
@@ -40,14 +41,16 @@ import {
 } from "../../lib/certs/index.ts";
 import {
   decodeRecordValue,
+  describeError,
   dnsEncodeName,
   encodeRecordCall,
   namehash,
+  parentName,
   type RecordRequest,
 } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
-import { CliError, describeError } from "../errors.ts";
-import { parentName, parseNameArgument } from "../names.ts";
+import { CliError } from "../errors.ts";
+import { parseNameArgument } from "../names.ts";
 import { ordersAddressOf } from "./ca.ts";
 
 const REGISTRY_ABI = parseAbi(["function resolver(bytes32 node) view returns (address)"]);
@@ -163,7 +166,7 @@ export async function certRequestCommand(
   }
 
   output.step("fetching the chain through the resolver");
-  const recordsName = kind === 0 ? `_ca.${name}` : name;
+  const recordsName = certificateRecordsName(name, kind);
   const chain = await fetchChain(context, recordsName);
   const leaf = chain[0] as x509.X509Certificate;
   const leafHash = `0x${createHash("sha256").update(new Uint8Array(leaf.rawData)).digest("hex")}`;

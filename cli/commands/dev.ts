@@ -2,6 +2,7 @@
 // record type, published the way an owner would. Stays up until Ctrl-C.
 import type { Address, Hex, LocalAccount } from "viem";
 import { deriveStoredKeys } from "../../client/keygen.ts";
+import { saveKeys } from "../../client/keyStore.ts";
 import { publishTree } from "../../client/publishTree.ts";
 import { treeDir, writeTreeFile } from "../../client/recordsTree.ts";
 import {
@@ -15,7 +16,6 @@ import {
 import { demoRecordSet } from "../../scripts/stack/demoRecords.ts";
 import { createApproval } from "../approvals.ts";
 import type { CommandContext } from "../context.ts";
-import { saveKeys } from "../keyStore.ts";
 
 /** The demo name `ensgate dev` registers and publishes. */
 export const DEMO_NAME = "demo.eth";

@@ -1,9 +1,9 @@
 import { isAddressEqual } from "viem";
 import { deriveStoredKeys } from "../../client/keygen.ts";
+import { loadKeys, saveKeys } from "../../client/keyStore.ts";
 import { buildKeygenOrigin } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
-import { loadKeys, saveKeys } from "../keyStore.ts";
 import { parseNameArgument } from "../names.ts";
 
 /**

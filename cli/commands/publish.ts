@@ -2,13 +2,13 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { describeRecordhash, readOwnerRecordhash } from "../../client/chain.ts";
+import { loadKeys, type StoredKeys } from "../../client/keyStore.ts";
 import { type PublishResult, publishTree } from "../../client/publishTree.ts";
 import { readTree, treeDir } from "../../client/recordsTree.ts";
-import { openIpfsWriter } from "../../ipfs/openIpfsWriter.ts";
+import { openIpfsWriter } from "../../ipfs/index.ts";
 import { parseRecordhash } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
-import { loadKeys, type StoredKeys } from "../keyStore.ts";
 import { assertKeysOfOwner } from "../signing.ts";
 
 /**

@@ -1,10 +1,10 @@
 import { isAddressEqual } from "viem";
 import { loadResolverAbi, type NameContext } from "../../client/chain.ts";
 import { requireSettings } from "../../client/config.ts";
+import { findKeysFor, loadKeys } from "../../client/keyStore.ts";
 import { buildRecordhash, namehash } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
-import { findKeysFor, loadKeys } from "../keyStore.ts";
 import { parseNameArgument } from "../names.ts";
 
 /** `ensgate recordhash <name>` (or `--owner`): points the name (or the wallet) at its IPNS records. */

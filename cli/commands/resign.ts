@@ -10,6 +10,7 @@ import {
   buildRecordType,
   buildWellKnownPath,
   decodeSignedRecordData,
+  describeError,
   type EnsgateError,
   parseRecordFile,
   parseRecordFilePath,
@@ -19,7 +20,7 @@ import {
   signRecord,
 } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
-import { CliError, describeError } from "../errors.ts";
+import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
 import {
   approvalFor,

@@ -24,12 +24,14 @@ import {
   decodeRecordCall,
   decodeRecordValue,
   decodeResolveOffchainCall,
+  describeError,
   dnsDecodeName,
   dnsEncodeName,
   encodeRecordCall,
   expandRecordhash,
   getRecordFunction,
   namehash,
+  parentName,
   parseRecordhash,
   parseRecordType,
   RESOLVE_OFFCHAIN_SELECTOR,
@@ -37,8 +39,8 @@ import {
   verifyRecord,
 } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
-import { CliError, describeError } from "../errors.ts";
-import { parentName, parseNameArgument } from "../names.ts";
+import { CliError } from "../errors.ts";
+import { parseNameArgument } from "../names.ts";
 import { parseTypeArgument } from "../recordArguments.ts";
 
 const REGISTRY_ABI = parseAbi(["function resolver(bytes32 node) view returns (address)"]);

@@ -81,6 +81,8 @@ export {
 export {
   CERTIFICATE_ORDER_KINDS,
   type CertificateOrderKind,
+  certificateRecordsName,
+  DEFAULT_BRIDGE_DOMAIN,
   orderKindFromByte,
 } from "./orderKind.ts";
 export { certificateSubtrees, isWithinSubtree, isWithinSubtrees } from "./subtree.ts";

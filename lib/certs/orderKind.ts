@@ -10,3 +10,15 @@ export function orderKindFromByte(kind: number): CertificateOrderKind | undefine
   if (kind === CERTIFICATE_ORDER_KINDS.endEntity) return "endEntity";
   return undefined;
 }
+
+/** The DNS bridge domain certificates also cover unless the CA is set up with another one. */
+export const DEFAULT_BRIDGE_DOMAIN = "deploy-ens-to-dns.com";
+
+/**
+ * The name a domain CA's records (its intermediate certificate) are published under: `_ca.<name>`.
+ * An end-entity certificate is published under the ordered name itself.
+ */
+export function certificateRecordsName(name: string, kind: CertificateOrderKind | number): string {
+  const intermediate = kind === "intermediate" || kind === CERTIFICATE_ORDER_KINDS.intermediate;
+  return intermediate ? `_ca.${name}` : name;
+}

@@ -4,9 +4,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Address, getAddress, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { writeFileAtomic } from "../client/files.ts";
-import { CliError } from "./errors.ts";
-import { parentName } from "./names.ts";
+import { parentName } from "../lib/index.ts";
+import { ClientError } from "./errors.ts";
+import { writeFileAtomic } from "./files.ts";
 
 /** One key set: what SIGN 1 and SIGN 2 of `owner` derived for `keyName`. */
 export type StoredKeys = {
@@ -43,7 +43,7 @@ export async function loadKeys(dataDir: string, keyName: string): Promise<Stored
   }
   const keys = JSON.parse(text) as StoredKeys;
   if (getAddress(privateKeyToAccount(keys.signerPrivateKey).address) !== getAddress(keys.signer))
-    throw new CliError(
+    throw new ClientError(
       `keys file of ${keyName} is corrupt: its signer key does not match its address`,
     );
   return keys;
@@ -66,5 +66,5 @@ export async function findKeysFor(
     const walletWide = await loadKeys(dataDir, `eth:${owner}`);
     if (walletWide) return walletWide;
   }
-  throw new CliError(`no keys for ${name}: run \`ensgate keygen ${name}\` first`);
+  throw new ClientError(`no keys for ${name}: run \`ensgate keygen ${name}\` first`);
 }

@@ -1,0 +1,11 @@
+// What publishing a records tree needs from an IPFS node: the embedded store and Kubo both provide
+// it (openIpfsWriter opens either).
+import type { Hex } from "viem";
+import type { DirectoryChanges, DirectoryFiles } from "./embeddedIpfs.ts";
+
+/** Adds and updates UnixFS directories and publishes an IPNS name. */
+export type IpfsWriter = {
+  addDirectory(files: DirectoryFiles): Promise<{ toString(): string }>;
+  updateDirectory(root: string, changes: DirectoryChanges): Promise<{ toString(): string }>;
+  publishName(seedHex: Hex, cid: string): Promise<string>;
+};
