@@ -1,40 +1,85 @@
 import { cors, Router } from "itty-router";
-import { type Address, type Hex, isAddress } from "viem";
-import { type DidResolve, handleDidRequest } from "../lib/did/index.ts";
-import { decodeResolveOffchainCall, RESOLVE_OFFCHAIN_SIGNATURE } from "../lib/index.ts";
-import { buildLookupCacheKey } from "./cache/recordCache.ts";
-import { createCcipReadRouter, errorResponse } from "./ccipReadRouter.ts";
-import { createDidResolve } from "./did.ts";
-import { answerResolveOffchainCached, type ResolveOffchainOptions } from "./resolveOffchain.ts";
+import {
+  DID_DRIVER_PATH_PREFIX,
+  type DidResolve,
+  handleDidRequest,
+  resolveWithoutNetworks,
+} from "../did/httpDriver.ts";
+import { RESOLVE_OFFCHAIN_SIGNATURE } from "../lib/index.ts";
+import { buildLookupCacheKey, type CachedRecord } from "./cache/recordCache.ts";
+import { createCcipReadRouter, errorResponse, pathOf } from "./ccipReadRouter.ts";
+import {
+  answerResolveOffchain,
+  type ResolveOffchainOptions,
+  systemNow,
+} from "./resolveOffchain.ts";
 
 /** Options of the gateway app: the resolution options plus the request size limit. */
 export type GatewayOptions = ResolveOffchainOptions & {
   maxBodyBytes?: number | undefined;
-  /** The Response class of cached answers (Node passes srvx's `FastResponse`; default: the global). */
+  /** The Response class of CCIP-Read answers (Node passes srvx's `FastResponse`; default: the global). */
   Response?: (new (body: string, init: ResponseInit) => Response) | undefined;
-  /** did:ens resolution behind `GET /1.0/identifiers/{did}` (gateway/did.ts); default: no network (501). */
+  /**
+   * The did:ens driver behind `GET /1.0/identifiers/{did}` (`createDidResolve` of the did/
+   * module), mounted only when networks are configured (ENSGATE_DID_NETWORKS). Without it the
+   * route reads nothing: 400 for a malformed DID, 501 methodNotSupported for any other.
+   */
   resolveDid?: DidResolve | undefined;
 };
 
-/** Headers of a cached answer (what `corsify` adds on the routed path). */
-const CACHED_ANSWER_HEADERS = {
-  "content-type": "application/json; charset=utf-8",
-  "access-control-allow-origin": "*",
-};
+/** CORS on every answer (what `corsify` adds on the other routes): dapps call from browsers. */
+const CORS_HEADERS = { "access-control-allow-origin": "*" };
 
 /**
  * The ensgate gateway as a fetch handler, the same on Node and Cloudflare Workers:
  * EIP-3668 `GET /:sender/:data` and `POST /` for the resolver's `resolveOffchain` lookups,
  * `GET /health` reporting each source's reachability, and `GET /1.0/identifiers/{did}` resolving
- * did:ens DIDs (DIF Universal Resolver driver API, docs/did.md). CORS is open: dapps call it from browsers.
+ * did:ens DIDs (DIF Universal Resolver driver API, docs/did.md). CORS is open.
+ *
+ * A lookup is read once: the URL path sliced once, the lookup cache asked once (before anything
+ * is decoded: a hit is an answer verified for the same sender and callData), on a miss the
+ * callData ABI-decoded once and its typed arguments handed to `answerResolveOffchain`, which
+ * reads the record cache (keyed by what was verified) and the sources. One clock, `options.now`.
  */
 export function createGateway(options: GatewayOptions) {
-  const ccip = createCcipReadRouter({ maxBodyBytes: options.maxBodyBytes });
+  const now = options.now ?? systemNow;
+  const resolveOptions: ResolveOffchainOptions = { ...options, now };
+  const { cache } = options;
+
+  const ccip = createCcipReadRouter({
+    maxBodyBytes: options.maxBodyBytes,
+    headers: CORS_HEADERS,
+    Response: options.Response,
+  });
   ccip.add({
     type: RESOLVE_OFFCHAIN_SIGNATURE,
-    handle: (_args, { to, data }) =>
-      answerResolveOffchainCached(to, data, () => decodeResolveOffchainCall(data), options),
+    // The one lookup-cache check. Entries are put only under validated, lower-cased requests.
+    cached: ({ to, data }) => {
+      const key = buildLookupCacheKey(to, data);
+      if (cache.peek) return freshData(cache.peek(key));
+      return cache.get(key).then(freshData);
+    },
+    handle: async ([dnsName, data, recordhash, owner, chainId, epoch], { to, data: callData }) => {
+      const answer = await answerResolveOffchain(
+        to,
+        { dnsName, data, recordhash, owner, chainId, epoch },
+        resolveOptions,
+      );
+      if (answer.ttlSeconds > 0)
+        await cache.put(
+          buildLookupCacheKey(to, callData),
+          { data: answer.data, validUntil: answer.validUntil?.toString() },
+          answer.ttlSeconds,
+        );
+      return answer.data;
+    },
   });
+  /** The data of a lookup-cache entry that is still valid by the gateway's clock. */
+  const freshData = (hit: CachedRecord | undefined) => {
+    if (!hit || hit.data === null) return undefined;
+    if (hit.validUntil !== undefined && BigInt(hit.validUntil) < now()) return undefined;
+    return hit.data;
+  };
 
   const { preflight, corsify } = cors({ allowMethods: ["GET", "POST", "OPTIONS"] });
   const router = Router({ before: [preflight], finally: [corsify], catch: errorResponse });
@@ -49,33 +94,24 @@ export function createGateway(options: GatewayOptions) {
     const ok = sources.some((source) => source.reachable);
     return Response.json({ ok, sources }, { status: ok ? 200 : 503 });
   });
-  const resolveDid = options.resolveDid ?? createDidResolve([]);
-  router.all("/1.0/identifiers/*", (request) => handleDidRequest(request, resolveDid));
-  router.all("*", (request) => ccip.fetch(request));
-
-  /**
-   * Cache hits skip routing and ABI decoding: a GET whose sender and calldata were answered
-   * before is served straight from the lookup cache (it was verified when it was cached).
-   */
-  const ResponseClass = options.Response ?? Response;
-  const answerFromCache = async (request: Request): Promise<Response | undefined> => {
-    if (request.method !== "GET") return undefined;
-    const path = request.url.slice(request.url.indexOf("/", request.url.indexOf("//") + 2));
-    const [, sender, rawData, extra] = path.split("/");
-    if (extra !== undefined || !sender || !rawData || !isAddress(sender, { strict: false }))
-      return undefined;
-    const data = (rawData.endsWith(".json") ? rawData.slice(0, -5) : rawData) as Hex;
-    const key = buildLookupCacheKey(sender as Address, data);
-    const hit = options.cache.peek ? options.cache.peek(key) : await options.cache.get(key);
-    if (!hit || hit.data === null) return undefined;
-    if (hit.validUntil !== undefined && Number(hit.validUntil) < Date.now() / 1000)
-      return undefined;
-    // Built by hand: `Response.json` costs more than everything else on this path.
-    return new ResponseClass(`{"data":"${hit.data}"}`, { headers: CACHED_ANSWER_HEADERS });
-  };
+  const resolveDid = options.resolveDid ?? resolveWithoutNetworks;
+  router.all(`${DID_DRIVER_PATH_PREFIX}*`, (request) => handleDidRequest(request, resolveDid));
+  router.all("*", () =>
+    Response.json(
+      { message: "not found: use GET /:sender/:data or POST / (EIP-3668)" },
+      { status: 404 },
+    ),
+  );
 
   return {
-    fetch: async (request: Request): Promise<Response> =>
-      (await answerFromCache(request)) ?? ((await router.fetch(request)) as Response),
+    /** CCIP-Read requests go straight to the CCIP-Read router; the other routes to itty-router. */
+    fetch: async (request: Request): Promise<Response> => {
+      const path = pathOf(request.url);
+      if (!path.startsWith(DID_DRIVER_PATH_PREFIX)) {
+        const answer = await ccip.handle(request, path);
+        if (answer) return answer;
+      }
+      return (await router.fetch(request)) as Response;
+    },
   };
 }

@@ -1,11 +1,13 @@
-import { type IRequest, json, Router, type RouterOptions } from "itty-router";
 import {
   type AbiFunction,
+  type AbiParameter,
+  type AbiParameterToPrimitiveType,
   type Address,
   decodeFunctionData,
   encodeFunctionResult,
   type Hex,
   isAddress,
+  type ParseAbiItem,
   parseAbiItem,
   toFunctionSelector,
 } from "viem";
@@ -14,62 +16,113 @@ import { BadRequestError, GatewayHttpError } from "./errors.ts";
 
 /**
  * An EIP-3668 request: the contract that reverted (`sender`) and the `callData` it asked for.
- * Handlers get `data` lower-cased (hex is read in any case).
+ * Handlers get `data` lower-cased (hex is read in any case) and `to` as it was sent (any case).
  */
 export type CcipReadRequest = { to: Address; data: Hex };
 /** What a request produced: the HTTP status and the JSON body (`{ data }` or `{ message }`). */
 export type CcipReadResponse = { status: number; body: { data: Hex } | { message: string } };
 
-/** A handler gets the decoded arguments and returns the ABI values of the outputs, or raw hex. */
-export type CcipReadHandler = (
-  args: readonly unknown[],
+/** The ABI function of a signature (`function f(uint256 a) view returns (bool)`, prefix optional). */
+type FunctionOf<signature extends string> = ParseAbiItem<
+  signature extends `function ${string}` ? signature : `function ${signature}`
+>;
+/** The primitive values of ABI parameters, as a tuple. */
+type PrimitiveTypes<params extends readonly AbiParameter[]> = {
+  readonly [K in keyof params]: params[K] extends AbiParameter
+    ? AbiParameterToPrimitiveType<params[K]>
+    : never;
+};
+/** The decoded arguments of a signature's function, typed from its inputs. */
+export type CcipReadArguments<signature extends string> =
+  FunctionOf<signature> extends infer fn extends AbiFunction
+    ? PrimitiveTypes<fn["inputs"]>
+    : readonly unknown[];
+
+/** A handler gets the arguments, decoded once, and returns the ABI values of the outputs, or raw hex. */
+export type CcipReadHandler<signature extends string = string> = (
+  args: CcipReadArguments<signature>,
   request: CcipReadRequest,
 ) => Promise<readonly unknown[] | Hex> | readonly unknown[] | Hex;
 
-/** Options of `createCcipReadRouter`: itty-router's hooks plus the request body limit. */
-export type CcipReadRouterOptions = Pick<RouterOptions, "base" | "before" | "finally"> & {
+/**
+ * A handler's answer cache, asked before anything is decoded (the cache-hit path). It sees the
+ * request as sent (not yet validated or lower-cased), so it must only hold answers put under
+ * validated, lower-cased requests: then a hit can only be such a request.
+ */
+export type CcipReadCachedAnswer = (
+  request: CcipReadRequest,
+) => Promise<Hex | undefined> | Hex | undefined;
+
+/** Options of `createCcipReadRouter`. */
+export type CcipReadRouterOptions = {
   /** Largest accepted POST body or GET calldata, in bytes of hex text (default 64 KiB). */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
+  /** Headers added to every answer (the gateway adds CORS), besides the JSON content type. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** The Response class of answers (Node passes srvx's `FastResponse`; default: the global). */
+  Response?: (new (body: string, init: ResponseInit) => Response) | undefined;
 };
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const NOT_A_ROUTE = "not found: use GET /:sender/:data or POST / (EIP-3668)";
 
 /**
- * An EIP-3668 gateway router on itty-router, with the interface of `@ensdomains/ccip-read-router`
+ * An EIP-3668 gateway router, with the interface of `@ensdomains/ccip-read-router`
  * (`add({ type, handle })`, `call({ to, data })`, `fetch`), which the registry here lacks.
  * Serves `GET /:sender/:data` (an optional `.json` suffix is ignored) and `POST /` with
- * `{ sender, data }`. Bad input is a 4xx `{ message }`; only an unexpected failure is a 500.
+ * `{ sender, data }`. Each request is read once: its path sliced once (no URL object), its
+ * callData ABI-decoded once, and the handler gets the typed arguments (as ENS's offchain-resolver
+ * gateway does). Bad input is a 4xx `{ message }`; only an unexpected failure is a 500.
  */
 export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const handlers = new Map<Hex, { fn: AbiFunction; handle: CcipReadHandler }>();
-  const router = Router<IRequest, [], Response>({
-    base: options.base,
-    before: options.before,
-    finally: options.finally,
-    catch: (error) => errorResponse(error),
-  });
+  const ResponseClass = options.Response ?? Response;
+  const headers = { "content-type": "application/json; charset=utf-8", ...options.headers };
+  const handlers = new Map<
+    string,
+    {
+      fn: AbiFunction;
+      handle: (args: readonly unknown[], request: CcipReadRequest) => ReturnType<CcipReadHandler>;
+      cached: CcipReadCachedAnswer | undefined;
+    }
+  >();
 
-  /** Registers a handler for a function signature, e.g. `function text(bytes32,string) view returns (string)`. */
-  const add = ({ type, handle }: { type: string; handle: CcipReadHandler }) => {
+  /**
+   * Registers a handler for a function signature, e.g. `function text(bytes32,string) view
+   * returns (string)`; `cached`, if given, may answer before the callData is decoded.
+   */
+  const add = <const signature extends string>({
+    type,
+    handle,
+    cached,
+  }: {
+    type: signature;
+    handle: CcipReadHandler<signature>;
+    cached?: CcipReadCachedAnswer | undefined;
+  }) => {
     const fn = parseAbiItem(
       type.startsWith("function ") ? type : `function ${type}`,
     ) as AbiFunction;
     const selector = toFunctionSelector(fn);
     if (handlers.has(selector)) throw new Error(`A handler for ${selector} already exists`);
-    handlers.set(selector, { fn, handle });
+    // The arguments are decoded with `fn`, the ABI item `signature` parses to: they have its types.
+    handlers.set(selector, { fn, handle: handle as never, cached });
   };
 
-  /** Answers one request without HTTP (what `fetch` calls after parsing). */
+  /** Answers one request without HTTP (what `fetch` calls after reading the request). */
   const call = async ({ to, data: rawData }: CcipReadRequest): Promise<CcipReadResponse> => {
     try {
+      // The cache-hit path: a handler's cache holds only validated, lower-cased requests.
+      const cached = await handlers.get(rawData.slice(0, 10))?.cached?.({ to, data: rawData });
+      if (cached !== undefined) return { status: 200, body: { data: cached } };
+
       if (!isAddress(to, { strict: false }))
         throw new BadRequestError(`sender ${String(to)} is not an address`);
       // One hex grammar (lib `normalizeHexBytes`): any case, whole bytes; handlers see lower case.
       const data = normalizeHexBytes(rawData);
       if (data === undefined || data.length < 10)
         throw new BadRequestError("data must be 0x-hex of at least 4 bytes");
-      const selector = data.slice(0, 10) as Hex;
+      const selector = data.slice(0, 10);
       const handler = handlers.get(selector);
       if (!handler) throw new BadRequestError(`no handler for function selector ${selector}`, 404);
       let args: readonly unknown[];
@@ -79,9 +132,9 @@ export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
         throw new BadRequestError(`arguments of ${handler.fn.name} do not decode`);
       }
       const result = await handler.handle(args, { to, data });
-      const encoded =
+      const encoded: Hex =
         typeof result === "string"
-          ? result
+          ? (result as Hex)
           : encodeFunctionResult({
               abi: [handler.fn],
               functionName: handler.fn.name,
@@ -93,38 +146,71 @@ export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
     }
   };
 
-  const handleRequest = async (request: IRequest) => {
+  /** An answer as an HTTP response; `{ data }` is written by hand (`Response.json` costs more). */
+  const respond = ({ status, body }: CcipReadResponse): Response =>
+    new ResponseClass("data" in body ? `{"data":"${body.data}"}` : JSON.stringify(body), {
+      status,
+      headers,
+    });
+
+  /**
+   * Answers `request` when `path` (its URL path, see `pathOf`) is a CCIP-Read route, else
+   * returns `undefined` (so a host app can route it elsewhere).
+   */
+  const handle = async (request: Request, path: string): Promise<Response | undefined> => {
     let to: unknown;
     let data: unknown;
-    if (request.method === "GET") {
-      to = request.params.sender;
-      data = String(request.params.data ?? "").replace(/\.json$/, "");
-      if ((data as string).length > maxBodyBytes)
-        throw new BadRequestError("calldata is too large", 413);
-    } else {
-      const text = await readBodyWithLimit(request, maxBodyBytes);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new BadRequestError("body must be JSON {sender, data}");
-      }
-      if (typeof body !== "object" || body === null)
-        throw new BadRequestError("body must be JSON {sender, data}");
-      ({ sender: to, data } = body as { sender?: unknown; data?: unknown });
+    try {
+      if (request.method === "GET") {
+        // Exactly two non-empty segments, `/sender/data` (a trailing slash is allowed).
+        const end = path.length > 1 && path.endsWith("/") ? path.length - 1 : path.length;
+        const slash = path.indexOf("/", 1);
+        const next = slash < 0 ? -1 : path.indexOf("/", slash + 1);
+        if (slash < 2 || slash >= end - 1 || (next !== -1 && next < end)) return undefined;
+        to = path.slice(1, slash);
+        data = path.slice(slash + 1, end);
+        if ((data as string).endsWith(".json")) data = (data as string).slice(0, -5);
+        if ((data as string).length > maxBodyBytes)
+          throw new BadRequestError("calldata is too large", 413);
+      } else if (request.method === "POST" && (path === "/" || path === "")) {
+        const text = await readBodyWithLimit(request, maxBodyBytes);
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new BadRequestError("body must be JSON {sender, data}");
+        }
+        if (typeof body !== "object" || body === null)
+          throw new BadRequestError("body must be JSON {sender, data}");
+        ({ sender: to, data } = body as { sender?: unknown; data?: unknown });
+      } else return undefined;
+      if (typeof to !== "string" || typeof data !== "string")
+        throw new BadRequestError("sender and data are required");
+    } catch (error) {
+      return respond(toErrorResponse(error));
     }
-    if (typeof to !== "string" || typeof data !== "string")
-      throw new BadRequestError("sender and data are required");
-    const response = await call({ to: to as Address, data: data as Hex });
-    return json(response.body, { status: response.status });
+    return respond(await call({ to: to as Address, data: data as Hex }));
   };
 
-  router.get("/:sender/:data", handleRequest);
-  router.post("/", handleRequest);
-  router.all("*", () =>
-    json({ message: "not found: use GET /:sender/:data or POST / (EIP-3668)" }, { status: 404 }),
-  );
-  return { add, call, fetch: router.fetch, router };
+  /** The router alone as a fetch handler: CCIP-Read routes, and a JSON 404 for anything else. */
+  const fetch = async (request: Request): Promise<Response> =>
+    (await handle(request, pathOf(request.url))) ??
+    respond({ status: 404, body: { message: NOT_A_ROUTE } });
+
+  return { add, call, handle, fetch, respond };
+}
+
+/**
+ * The path of a request URL (`/a/b` of `https://host/a/b?x`), sliced by hand: the one parse of
+ * the URL on the lookup path (the URL of a fetch `Request` is always absolute).
+ */
+export function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const query = url.indexOf("?", start);
+  const hash = url.indexOf("#", start);
+  const end = query >= 0 ? query : hash >= 0 ? hash : url.length;
+  return url.slice(start, end);
 }
 
 /** Reads a request body as text, refusing more than `limit` bytes (413). */
@@ -146,8 +232,8 @@ function toErrorResponse(error: unknown): CcipReadResponse {
   return { status: 500, body: { message: "internal error" } };
 }
 
-/** `toErrorResponse` as an HTTP response (used by the router's catch hook). */
+/** `toErrorResponse` as an HTTP response (the gateway's last resort, and config errors on Workers). */
 export function errorResponse(error: unknown): Response {
   const { status, body } = toErrorResponse(error);
-  return json(body, { status });
+  return Response.json(body, { status });
 }

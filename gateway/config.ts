@@ -1,5 +1,6 @@
-import { EnsgateError } from "../lib/index.ts";
-import { type DidNetworkSpec, parseDidNetworks } from "./did.ts";
+import { type DidNetworkSpec, parseDidNetworks } from "../did/networks.ts";
+import { describeError } from "../lib/index.ts";
+import { GatewayError } from "./errors.ts";
 import type { ReadBudget } from "./sources/readFromSources.ts";
 
 /** One configured record source, before it is built (Node can build all kinds, Workers only HTTP). */
@@ -23,7 +24,7 @@ export type GatewayConfig = {
 };
 
 /** A setting that does not parse; names the variable. */
-export class GatewayConfigError extends EnsgateError {
+export class GatewayConfigError extends GatewayError {
   override name = "GatewayConfigError";
   constructor(variable: string, reason: string) {
     super(`${variable}: ${reason}.`, {
@@ -78,7 +79,7 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
   try {
     didNetworks = parseDidNetworks(get("ENSGATE_DID_NETWORKS"));
   } catch (error) {
-    throw new GatewayConfigError("ENSGATE_DID_NETWORKS", (error as Error).message);
+    throw new GatewayConfigError("ENSGATE_DID_NETWORKS", describeError(error));
   }
   return {
     sources: get("ENSGATE_SOURCES")

@@ -1,11 +1,19 @@
-import { EnsgateError } from "../lib/index.ts";
+import { EnsgateError, type EnsgateErrorOptions } from "../lib/index.ts";
+
+/**
+ * Root of the gateway's errors (under lib's `EnsgateError`, with viem's `BaseError` habits:
+ * `shortMessage`, `details`, `walk()`). Printed with lib's `describeError`.
+ */
+export class GatewayError extends EnsgateError {
+  override name = "GatewayError";
+}
 
 /** An error the gateway answers with a specific HTTP status and `{ message }` JSON body. */
-export class GatewayHttpError extends EnsgateError {
+export class GatewayHttpError extends GatewayError {
   override name = "GatewayHttpError";
   readonly status: number;
 
-  constructor(status: number, message: string, options: { cause?: unknown } = {}) {
+  constructor(status: number, message: string, options: EnsgateErrorOptions = {}) {
     super(message, options);
     this.status = status;
   }

@@ -11,12 +11,7 @@ import {
   type ResolveOffchainCall,
   verifyRecord,
 } from "../lib/index.ts";
-import {
-  buildLookupCacheKey,
-  buildRecordCacheKey,
-  type CachedRecord,
-  type RecordCache,
-} from "./cache/recordCache.ts";
+import { buildRecordCacheKey, type CachedRecord, type RecordCache } from "./cache/recordCache.ts";
 import { GatewayHttpError } from "./errors.ts";
 import { type ReadBudget, readFromSources } from "./sources/readFromSources.ts";
 import type { RecordSource } from "./sources/recordSource.ts";
@@ -38,9 +33,15 @@ export type ResolveOffchainOptions = {
    * worse than withholding the record.
    */
   isApprovedOnChain?: ((query: OnchainApprovalQuery) => Promise<boolean>) | undefined;
-  /** Unix seconds now (tests pin it). */
-  now?: () => bigint;
+  /**
+   * The gateway's one clock, in unix seconds: record verification, cache freshness and the
+   * cache-hit path all read it (tests pin it). Default: the system clock.
+   */
+  now?: (() => bigint) | undefined;
 };
+
+/** The system clock in unix seconds (the default `now`). */
+export const systemNow = (): bigint => BigInt(Math.floor(Date.now() / 1000));
 
 /** What `isApprovedOnChain` is asked: one signer, for one name, of one owner, on one deployment. */
 export type OnchainApprovalQuery = {
@@ -78,7 +79,7 @@ export async function answerResolveOffchain(
   const name = dnsDecodeName(call.dnsName);
   const { request } = decodeRecordCall(call.data);
   const target = parseRecordhash(call.recordhash);
-  const now = (options.now ?? (() => BigInt(Math.floor(Date.now() / 1000))))();
+  const now = (options.now ?? systemNow)();
   const { isApprovedOnChain } = options;
 
   // An ABI bitmask may be answered by any of its content types' files, lowest first.
@@ -171,7 +172,7 @@ export async function answerResolveOffchain(
 }
 
 /** A cache entry (found under the key of what it was verified for) is served until its validUntil. */
-function isFresh(cached: CachedRecord, now: bigint): boolean {
+export function isFresh(cached: CachedRecord, now: bigint): boolean {
   return cached.validUntil === undefined || BigInt(cached.validUntil) >= now;
 }
 
@@ -180,31 +181,4 @@ function cacheTtl(ttlSeconds: number, validUntil: bigint | undefined, now: bigin
   if (validUntil === undefined) return ttlSeconds;
   const remaining = validUntil - now;
   return remaining <= 0n ? 0 : Math.min(ttlSeconds, Number(remaining));
-}
-
-/**
- * Answers a lookup from the lookup cache when it can (no decoding, no verification: it was
- * verified when cached for the same sender and callData), else with `answerResolveOffchain`,
- * caching the answer for its TTL.
- */
-export async function answerResolveOffchainCached(
-  sender: Address,
-  callData: Hex,
-  call: () => ResolveOffchainCall,
-  options: ResolveOffchainOptions,
-): Promise<Hex> {
-  const key = buildLookupCacheKey(sender, callData);
-  const now = (options.now ?? (() => BigInt(Math.floor(Date.now() / 1000))))();
-  const hit = await options.cache.get(key);
-  if (hit && hit.data !== null && (hit.validUntil === undefined || BigInt(hit.validUntil) >= now))
-    return hit.data;
-  const decoded = call();
-  const answer = await answerResolveOffchain(sender, decoded, options);
-  if (answer.ttlSeconds > 0)
-    await options.cache.put(
-      key,
-      { data: answer.data, validUntil: answer.validUntil?.toString() },
-      answer.ttlSeconds,
-    );
-  return answer.data;
 }

@@ -10,13 +10,8 @@ export {
   type CertificateJwk,
   type CertificateMethodBuild,
   type CertificateVerificationMethod,
-  createViemEnsReader,
   DEFAULT_ENS_DID_NETWORK,
-  DID_DRIVER_PATH_PREFIX,
-  DID_ERROR_HTTP_STATUS,
   DID_LD_JSON,
-  DID_RESOLUTION_LD_JSON,
-  DID_RESOLUTION_MEDIA_TYPE,
   DID_SERVICE_TEXT_KEY,
   DID_TEXT_KEYS,
   DID_VERIFICATION_METHOD_TEXT_KEY,
@@ -24,7 +19,6 @@ export {
   DID_VERIFICATION_RELATIONSHIPS,
   type DidDocumentIssue,
   type DidRecordIssue,
-  type DidResolve,
   type DidVerificationRelationship,
   defaultDidIds,
   ENS_DID_CONTEXT,
@@ -41,7 +35,6 @@ export {
   encodeDidName,
   formatLowercaseCaip10,
   getResolver,
-  handleDidRequest,
   InvalidCertificateChainError as InvalidDidCertificateChainError,
   InvalidDidError,
   JWS_2020_CONTEXT,
@@ -57,7 +50,6 @@ export {
   TLS_CHAIN_TEXT_KEY,
   UnknownNetworkError,
   UnsupportedDidMethodError,
-  type ViemEnsReaderOptions,
 } from "./did/index.ts";
 export { describeError, EnsgateError, type EnsgateErrorOptions } from "./errors/base.ts";
 export { KeygenInputError } from "./errors/keys.ts";

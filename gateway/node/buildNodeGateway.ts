@@ -1,8 +1,8 @@
 import { FastResponse } from "srvx/node";
+import { createDidResolve } from "../../did/index.ts";
 import { createGateway } from "../app.ts";
 import { createMemoryCache } from "../cache/memoryCache.ts";
 import type { GatewayConfig, SourceSpec } from "../config.ts";
-import { createDidResolve } from "../did.ts";
 import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
 import { createKuboSource } from "../sources/kuboSource.ts";
 import type { RecordSource } from "../sources/recordSource.ts";
@@ -22,7 +22,8 @@ export function buildNodeGateway(config: GatewayConfig, factories: NodeSourceFac
     cacheTtlSeconds: config.cacheTtlSeconds,
     missingTtlSeconds: config.missingTtlSeconds,
     maxBodyBytes: config.maxBodyBytes,
-    resolveDid: createDidResolve(config.didNetworks),
+    // The did:ens driver reads the chain: mounted only when ENSGATE_DID_NETWORKS is set.
+    resolveDid: config.didNetworks.length > 0 ? createDidResolve(config.didNetworks) : undefined,
     // srvx writes its own Response subclass to the socket without going through a web stream.
     Response: FastResponse,
   });

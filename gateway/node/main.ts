@@ -2,6 +2,7 @@
 // Node entry of the ensgate gateway: `node gateway/node/main.ts [--port N] [--host H]`.
 // Configuration comes from environment variables (see --help and docs/gateway.md).
 import { parseArgs } from "node:util";
+import { describeError } from "../../lib/index.ts";
 import { GATEWAY_ENVIRONMENT, type GatewayConfig, parseGatewayConfig } from "../config.ts";
 import { buildNodeGateway, type NodeSourceFactories } from "./buildNodeGateway.ts";
 import { serveFetchHandler } from "./serveGateway.ts";
@@ -63,8 +64,6 @@ async function loadEmbeddedFactory(config: GatewayConfig): Promise<NodeSourceFac
 }
 
 main().catch((error: unknown) => {
-  console.error(
-    `ensgate-gateway: ${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}`,
-  );
+  console.error(`ensgate-gateway: ${describeError(error)}`);
   process.exit(1);
 });

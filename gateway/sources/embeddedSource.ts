@@ -1,4 +1,5 @@
 import type { IpfsReader } from "../../ipfs/index.ts";
+import { describeError } from "../../lib/index.ts";
 import type { RecordSource } from "./recordSource.ts";
 import { SourceError } from "./sourceError.ts";
 
@@ -19,7 +20,7 @@ export function createEmbeddedSource(reader: IpfsReader, label = "embedded"): Re
         if (error instanceof SourceError) throw error;
         // An IPNS name this store never saw is "not published here", which is a missing record.
         if ((error as Error).name === "IpnsNotFoundError") return { status: "missing" };
-        throw new SourceError(name, (error as Error).message, { cause: error });
+        throw new SourceError(name, describeError(error), { cause: error });
       }
     },
     async health() {

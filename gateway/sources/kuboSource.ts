@@ -1,5 +1,6 @@
 import { create } from "kubo-rpc-client";
 import { isKuboFileMissing } from "../../ipfs/errors.ts";
+import { describeError } from "../../lib/index.ts";
 import { formatIpfsRoot, MAX_RECORD_FILE_BYTES, type RecordSource } from "./recordSource.ts";
 import { SourceError } from "./sourceError.ts";
 
@@ -23,7 +24,7 @@ export function createKuboSource({ url }: { url: string }): RecordSource {
         if (error instanceof SourceError) throw error;
         // Kubo answers a path that does not exist with an error, not a 404.
         if (isKuboFileMissing(error)) return { status: "missing" };
-        throw new SourceError(name, signal.aborted ? "timed out" : (error as Error).message, {
+        throw new SourceError(name, signal.aborted ? "timed out" : describeError(error), {
           cause: error,
         });
       }

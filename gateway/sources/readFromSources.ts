@@ -1,3 +1,4 @@
+import { describeError } from "../../lib/index.ts";
 import type { RecordLocation, RecordSource } from "./recordSource.ts";
 
 /** How sources are combined: all at once (first valid wins) or one after another. */
@@ -63,7 +64,7 @@ export async function readFromSources<T>(
       if (!winner.signal.aborted)
         errors.push({
           source: source.name,
-          reason: signal.aborted ? "timed out" : describe(error),
+          reason: signal.aborted ? "timed out" : describeError(error),
         });
     }
     return undefined;
@@ -119,11 +120,4 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
-}
-
-/** A one-line description of a failure. */
-function describe(error: unknown): string {
-  return error instanceof Error
-    ? ((error as { shortMessage?: string }).shortMessage ?? error.message)
-    : String(error);
 }

@@ -1,11 +1,11 @@
 // Cloudflare Workers entry of the ensgate gateway: the same app as on Node, with HTTP gateway
 // sources only (no Kubo or embedded store at the edge) and the Workers Cache API as cache.
 
+import { createDidResolve } from "../../did/index.ts";
 import { createGateway } from "../app.ts";
 import { createWorkersCache, type WorkersCacheStorage } from "../cache/workersCache.ts";
 import { errorResponse } from "../ccipReadRouter.ts";
 import { type GatewayConfig, GatewayConfigError, parseGatewayConfig } from "../config.ts";
-import { createDidResolve } from "../did.ts";
 import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
 
 type Gateway = ReturnType<typeof createGateway>;
@@ -31,7 +31,8 @@ function buildWorkerGateway(env: Record<string, string | undefined>): Gateway {
     cacheTtlSeconds: config.cacheTtlSeconds,
     missingTtlSeconds: config.missingTtlSeconds,
     maxBodyBytes: config.maxBodyBytes,
-    resolveDid: createDidResolve(config.didNetworks),
+    // The did:ens driver reads the chain: mounted only when ENSGATE_DID_NETWORKS is set.
+    resolveDid: config.didNetworks.length > 0 ? createDidResolve(config.didNetworks) : undefined,
   });
 }
 

@@ -247,3 +247,6 @@ function isServiceEndpoint(endpoint: unknown): boolean {
     single(endpoint) || (Array.isArray(endpoint) && endpoint.length > 0 && endpoint.every(single))
   );
 }
+
+/** Text record key holding a name's issued certificate chain (PEM, end-entity first). */
+export const TLS_CHAIN_TEXT_KEY = "org.ensgate.tls.chain";

@@ -1,4 +1,5 @@
-// did:ens: DID documents from ENS names (spec: ../../docs/did.md).
+// did:ens: DID documents from ENS names (spec: docs/did.md). Pure: parsing, documents, text
+// records, certificate methods. Reading the chain and the HTTP driver are in the top-level did/ module.
 
 export {
   type BuildDidDocumentParameters,
@@ -31,6 +32,7 @@ export {
   DID_VERIFICATION_RELATIONSHIPS,
   type DidRecordIssue,
   type DidVerificationRelationship,
+  TLS_CHAIN_TEXT_KEY,
 } from "./didTextRecords.ts";
 export {
   type EnsDidErrorCode,
@@ -42,7 +44,9 @@ export {
 export {
   DEFAULT_ENS_DID_NETWORK,
   ENS_DID_NETWORKS,
+  ENS_REGISTRY_ADDRESS,
   type EnsDidNetworks,
+  NAME_WRAPPER_ADDRESSES,
   resolveEnsDidNetworks,
 } from "./networks.ts";
 export {
@@ -59,18 +63,3 @@ export {
   getResolver,
   resolveEnsDid,
 } from "./resolveEnsDid.ts";
-export {
-  DID_DRIVER_PATH_PREFIX,
-  DID_ERROR_HTTP_STATUS,
-  DID_RESOLUTION_LD_JSON,
-  DID_RESOLUTION_MEDIA_TYPE,
-  type DidResolve,
-  handleDidRequest,
-} from "./universalResolverDriver.ts";
-export {
-  createViemEnsReader,
-  ENS_REGISTRY_ADDRESS,
-  NAME_WRAPPER_ADDRESSES,
-  TLS_CHAIN_TEXT_KEY,
-  type ViemEnsReaderOptions,
-} from "./viemEnsReader.ts";

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { network } from "hardhat";
 import type { PublicClient } from "viem";
+import { createViemEnsReader } from "../../did/index.ts";
 import {
-  createViemEnsReader,
   DID_VERIFICATION_METHOD_TEXT_KEY,
   DID_VERIFICATION_RELATIONSHIP_TEXT_KEY,
   resolveEnsDid,

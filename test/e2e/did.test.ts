@@ -10,12 +10,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Resolver } from "did-resolver";
 import { bytesToHex, type HDAccount, type Hex, type PublicClient } from "viem";
+import { createViemEnsReader, DID_RESOLUTION_LD_JSON } from "../../did/index.ts";
 import { parseGatewayConfig } from "../../gateway/config.ts";
 import { buildNodeGateway } from "../../gateway/node/buildNodeGateway.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import {
-  createViemEnsReader,
-  DID_RESOLUTION_LD_JSON,
   DID_SERVICE_TEXT_KEY,
   DID_VERIFICATION_METHOD_TEXT_KEY,
   DID_VERIFICATION_RELATIONSHIP_TEXT_KEY,

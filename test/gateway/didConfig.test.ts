@@ -1,8 +1,8 @@
 // ENSGATE_DID_NETWORKS parsing and the resolve function's answers that need no chain.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { createDidResolve, parseDidNetworks } from "../../did/index.ts";
 import { GatewayConfigError, parseGatewayConfig } from "../../gateway/config.ts";
-import { createDidResolve, parseDidNetworks } from "../../gateway/did.ts";
 
 const REGISTRY = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
 const UR = "0xeEeEEEeE14D718C2B47D9923Deab1335E144EeEe";

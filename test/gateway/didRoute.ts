@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Address, LocalAccount } from "viem";
+import { DID_RESOLUTION_LD_JSON } from "../../did/index.ts";
 import {
   buildDidDocument,
-  DID_RESOLUTION_LD_JSON,
   DID_SERVICE_TEXT_KEY,
   DID_VERIFICATION_METHOD_TEXT_KEY,
   DID_VERIFICATION_RELATIONSHIP_TEXT_KEY,

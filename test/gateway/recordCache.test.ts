@@ -247,3 +247,28 @@ describe("the lookup cache (the GET fast path) is keyed by sender and callData",
     }
   });
 });
+
+describe("one clock: the gateway's `now` also decides the cache-hit path", () => {
+  it("a pinned clock serves the cached answer until validUntil, then re-verifies (and rejects) it", async () => {
+    const validUntil = BigInt(Math.floor(Date.now() / 1000)) + 1000n;
+    const file = await buildRecordFile("alice.eth", AVATAR, "x", { validUntil });
+    const { source, reads } = memorySource(new Map([[file.urlPath, file.json]]));
+    let now = validUntil - 50n;
+    const gateway = createGateway({ ...options(source), now: () => now });
+    const url = `http://gateway/${SENDER}/${lookupCallData("alice.eth", AVATAR)}`;
+    const get = async () => {
+      const response = await gateway.fetch(new Request(url));
+      return { status: response.status, body: await response.json() };
+    };
+    assert.deepEqual(await get(), { status: 200, body: { data: file.data } });
+    assert.deepEqual(await get(), { status: 200, body: { data: file.data } });
+    assert.equal(reads.get(file.urlPath), 1, "the second lookup is a cache hit");
+    // Past validUntil by the gateway's clock (the system clock is still before it): no cache
+    // layer may serve the answer; the file is read again and fails verification.
+    now = validUntil + 1n;
+    const expired = await get();
+    assert.equal(expired.status, 422);
+    assert.match(expired.body.message, /rejected: .*from memory$/);
+    assert.equal(reads.get(file.urlPath), 2);
+  });
+});

@@ -9,21 +9,14 @@ import {
   zeroAddress,
 } from "viem";
 import { getEnsText } from "viem/actions";
-import { namehash } from "../names/namehash.ts";
-import type { EnsDidNetworks } from "./networks.ts";
-import type { EnsDidReader } from "./resolveEnsDid.ts";
-
-/** Text record key holding a name's issued certificate chain (PEM, end-entity first). */
-export const TLS_CHAIN_TEXT_KEY = "org.ensgate.tls.chain";
-
-/** The ENS registry address shared by mainnet, sepolia, holesky and goerli. */
-export const ENS_REGISTRY_ADDRESS: Address = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
-
-/** NameWrapper addresses by chain id (mainnet, sepolia); configure others. */
-export const NAME_WRAPPER_ADDRESSES: Readonly<Record<number, Address>> = Object.freeze({
-  1: "0xD4416b13d2b3a9aBae7AcD5D6C2BbDBE25686401",
-  11155111: "0x0635513f179D50A207757E05759CbD106d7dFcE8",
-});
+import {
+  ENS_REGISTRY_ADDRESS,
+  type EnsDidNetworks,
+  type EnsDidReader,
+  NAME_WRAPPER_ADDRESSES,
+  namehash,
+  TLS_CHAIN_TEXT_KEY,
+} from "../lib/index.ts";
 
 const REGISTRY_CHAINS = new Set([1, 5, 17000, 11155111]);
 const registryAbi = parseAbi(["function owner(bytes32 node) view returns (address)"]);

@@ -3,10 +3,9 @@ import { describe, it } from "node:test";
 import {
   DID_RESOLUTION_LD_JSON,
   DID_RESOLUTION_MEDIA_TYPE,
-  type EnsDidReader,
   handleDidRequest,
-  resolveEnsDid,
-} from "../../lib/did/index.ts";
+} from "../../did/index.ts";
+import { type EnsDidReader, resolveEnsDid } from "../../lib/did/index.ts";
 import { SPEC_EXAMPLE_NO_TEXT_RECORDS } from "./specExamples.ts";
 
 const reader: EnsDidReader = {

@@ -1,4 +1,8 @@
+// The DIF Universal Resolver driver API over fetch `Request`/`Response`: what the gateway mounts
+// on `GET /1.0/identifiers/{did}`. It reads no chain itself: it calls a `DidResolve`
+// (did/resolveOnChain.ts when networks are configured, `resolveWithoutNetworks` otherwise).
 import type { DIDResolutionResult } from "did-resolver";
+import { type EnsDidResolutionResult, resolveEnsDid } from "../lib/index.ts";
 
 /** The path prefix of the DIF Universal Resolver driver API. */
 export const DID_DRIVER_PATH_PREFIX = "/1.0/identifiers/";
@@ -20,6 +24,26 @@ export const DID_ERROR_HTTP_STATUS: Readonly<Record<string, number>> = Object.fr
 
 /** Resolves one DID to a resolution result (e.g. `(did) => resolveEnsDid(did, options)`). */
 export type DidResolve = (did: string) => Promise<DIDResolutionResult>;
+
+/** The message of `resolveWithoutNetworks`' `methodNotSupported` answers. */
+const NO_NETWORK_MESSAGE = "No did:ens network is configured (ENSGATE_DID_NETWORKS).";
+const NO_READS = async (): Promise<never> => {
+  throw new Error(NO_NETWORK_MESSAGE);
+};
+
+/**
+ * The resolve function of a driver with no network configured, which reads nothing: a DID that
+ * does not parse is `invalidDid` (400), any well-formed one `methodNotSupported` (501).
+ */
+export async function resolveWithoutNetworks(did: string): Promise<EnsDidResolutionResult> {
+  const result = await resolveEnsDid(did, { readOwner: NO_READS, readText: NO_READS });
+  if (result.didResolutionMetadata.error !== "internalError") return result;
+  return {
+    didResolutionMetadata: { error: "methodNotSupported", message: NO_NETWORK_MESSAGE },
+    didDocument: null,
+    didDocumentMetadata: {},
+  };
+}
 
 /**
  * Serves `GET /1.0/identifiers/{did}` (DIF Universal Resolver driver API) from any fetch handler:
