@@ -2,7 +2,8 @@
 // ensgate: gasless ENS records on IPNS, resolved through CCIP-Read and verified on-chain.
 // `ensgate --help` lists the commands; `ensgate <command> --help` explains each.
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
+import { addConfigOptions } from "../client/options.ts";
 import { describeError } from "../lib/index.ts";
 import { approveCommand, revokeCommand } from "./commands/approve.ts";
 import { registerCertificateCommands } from "./commands/certificateCommands.ts";
@@ -23,48 +24,11 @@ const EXIT_USAGE = 2;
 
 /** Builds the command tree. */
 export function buildProgram(): Command {
-  const program = new Command("ensgate")
-    .description("Gasless ENS records on IPNS, resolved through CCIP-Read and verified on-chain.")
-    .addOption(
-      new Option(
-        "--data-dir <dir>",
-        "keys, records trees and the embedded IPFS store (env ENSGATE_DATA_DIR, default .ensgate)",
-      ),
-    )
-    .addOption(new Option("--rpc <url>", "JSON-RPC URL of the chain (env ENSGATE_RPC_URL)"))
-    .addOption(
-      new Option(
-        "--chain-id <id>",
-        "chain id to sign for when no --rpc is given (env ENSGATE_CHAIN_ID)",
-      ),
-    )
-    .addOption(new Option("--resolver <address>", "the ensgate resolver (env ENSGATE_RESOLVER)"))
-    .addOption(new Option("--registry <address>", "the ENS registry (env ENSGATE_REGISTRY)"))
-    .addOption(
-      new Option(
-        "--universal-resolver <address>",
-        "a UniversalResolver (env ENSGATE_UNIVERSAL_RESOLVER)",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--ipfs <target>",
-        '"embedded" or a Kubo RPC URL (env ENSGATE_IPFS, default embedded)',
-      ),
-    )
-    .addOption(
-      new Option(
-        "--keystore <file>",
-        "encrypted keystore of the owner's wallet; password in ENSGATE_KEYSTORE_PASSWORD (env ENSGATE_KEYSTORE); otherwise ENSGATE_PRIVATE_KEY",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--config <file>",
-        `JSON config file (env ENSGATE_CONFIG, default ./ensgate.config.json)`,
-      ),
-    )
-    .option("--json", "print one JSON object on stdout")
+  const program = addConfigOptions(
+    new Command("ensgate").description(
+      "Gasless ENS records on IPNS, resolved through CCIP-Read and verified on-chain.",
+    ),
+  )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
 

@@ -1,7 +1,7 @@
 // The order contract as the CA and the CLI see it: its ABI (Hardhat's artifact) and the
 // order-event shape. Who owns a name is the resolver's `nameContext` (client/chain.ts).
 import { readFileSync } from "node:fs";
-import { type Abi, type Address, type Hex, parseAbi } from "viem";
+import { type Abi, type Address, getAddress, type Hex, isAddress, parseAbi } from "viem";
 import { ClientError } from "./errors.ts";
 
 /** The compiled `CertificateOrders` ABI. */
@@ -35,3 +35,12 @@ export type OrderEvent = {
   fee: bigint;
   blockNumber: bigint;
 };
+
+/** The order contract: `option` (e.g. --orders), else ENSGATE_ORDERS. */
+export function ordersAddressOf(option: string | undefined): Address {
+  const value = option ?? process.env.ENSGATE_ORDERS;
+  if (!value)
+    throw new ClientError("missing the order contract: pass --orders or set ENSGATE_ORDERS");
+  if (!isAddress(value)) throw new ClientError(`orders "${value}" is not an address`);
+  return getAddress(value);
+}

@@ -18,9 +18,9 @@ import {
   issueEndEntity,
 } from "../lib/certs/index.ts";
 import { dnsEncodeName, encodeRecordCall, namehash } from "../lib/index.ts";
-import { placeOrder, runCaInProcess, startCaStack } from "../test/ca/helpers.ts";
-import { registerWithResolver } from "../test/e2e/names.ts";
+import { placeOrder, runCaInProcess, startCaStack } from "./stack/caStack.ts";
 import { LOCAL_BATCH_GATEWAY_URL, universalResolverAbi } from "./stack/ensFixtures.ts";
+import { registerWithResolver } from "./stack/names.ts";
 
 const { values } = parseArgs({
   options: {

@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { getRecords } from "@ensdomains/ensjs/public";
 import { type Chain, createPublicClient, http, type LocalAccount } from "viem";
 import type { RecordRequest } from "../lib/index.ts";
-import { publishTree, registerWithResolver, writeResolver } from "../test/e2e/names.ts";
 import { startLocalStack } from "./stack/localStack.ts";
+import { publishTree, registerWithResolver, writeResolver } from "./stack/names.ts";
 
 const JSON_OUTPUT = process.argv.includes("--json");
 const SIZES = [1, 4, 8, 16];

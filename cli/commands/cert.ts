@@ -20,7 +20,7 @@ import {
 import { buildCertificateRequest } from "../../client/certificateRequest.ts";
 import { requireSettings } from "../../client/config.ts";
 import { writeFileAtomic } from "../../client/files.ts";
-import { loadOrdersAbi, ORDER_STATUS } from "../../client/orderContract.ts";
+import { loadOrdersAbi, ORDER_STATUS, ordersAddressOf } from "../../client/orderContract.ts";
 import {
   CERTIFICATE_CHAIN_TEXT_KEY,
   type CertificateKeyType,
@@ -51,7 +51,6 @@ import {
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
-import { ordersAddressOf } from "./ca.ts";
 
 const REGISTRY_ABI = parseAbi(["function resolver(bytes32 node) view returns (address)"]);
 const RESOLVE_ABI = parseAbi(["function resolve(bytes name, bytes data) view returns (bytes)"]);

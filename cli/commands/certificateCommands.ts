@@ -1,7 +1,7 @@
 // The `ca` and `cert` command groups, registered on the program by cli/ensgate.ts.
 import type { Command } from "commander";
 import type { CommandContext } from "../context.ts";
-import { caInitCommand, caRunCommand } from "./ca.ts";
+import { caCommand } from "./ca.ts";
 import { certRequestCommand, certShowCommand } from "./cert.ts";
 
 /** How cli/ensgate.ts wraps an action with its context. */
@@ -12,50 +12,16 @@ type Run = <A extends unknown[]>(
 
 /** Adds `ensgate ca init|run` and `ensgate cert request|show`. */
 export function registerCertificateCommands(program: Command, run: Run): void {
-  const ca = program
+  program
     .command("ca")
     .description(
-      "the certificate authority: issue TLS certificates for ENS names ordered on chain",
-    );
-  ca.command("init")
-    .description("create the root CA, the CA's records signer and its IPNS key in the CA folder")
-    .option("--ca-dir <dir>", "CA folder (env ENSGATE_CA_DIR, default <data-dir>/ca)")
-    .option(
-      "--bridge-domain <domain>",
-      "DNS bridge domain certificates also cover (default deploy-ens-to-dns.com)",
+      "the certificate authority (ca/main.ts): `ensgate ca init`, `ensgate ca run`; `ensgate ca --help`",
     )
-    .option("--root-key-type <type>", "P-256 (default) or secp256k1")
-    .action(
-      run(1, (context, options: { caDir?: string; bridgeDomain?: string; rootKeyType?: string }) =>
-        caInitCommand(context, options),
-      ),
-    );
-  ca.command("run")
-    .description(
-      "serve certificate orders: validate, issue, publish, fulfil or reject (Ctrl-C stops)",
-    )
-    .option("--ca-dir <dir>", "CA folder (env ENSGATE_CA_DIR, default <data-dir>/ca)")
-    .option("--orders <address>", "the CertificateOrders contract (env ENSGATE_ORDERS)")
-    .option("--confirmations <n>", "blocks an order needs (default 1 on local chains, else 12)")
-    .option("--poll-ms <ms>", "how often to poll the chain (default 500)")
-    .option("--from-block <n>", "first block to scan on a fresh database (default 0)")
-    .option("--ipfs-store <dir>", "embedded IPFS store folder (default <ca-dir>/ipfs)")
-    .action(
-      run(
-        1,
-        (
-          context,
-          options: {
-            caDir?: string;
-            orders?: string;
-            confirmations?: string;
-            pollMs?: string;
-            fromBlock?: string;
-            ipfsStore?: string;
-          },
-        ) => caRunCommand(context, options),
-      ),
-    );
+    .argument("[args...]")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((args: string[]) => caCommand(program.opts(), args));
 
   const cert = program.command("cert").description("TLS certificates for your ENS names");
   cert

@@ -1,6 +1,6 @@
 import { getAddress, isAddress } from "viem";
 import { requireSettings } from "../../client/config.ts";
-import { createDidResolve, KNOWN_ENS_CHAINS } from "../../gateway/did.ts";
+import { createDidResolve, KNOWN_ENS_CHAINS } from "../../did/index.ts";
 import { ENS_DID_NETWORKS, encodeDidName, normalizeName } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";

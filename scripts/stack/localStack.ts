@@ -20,9 +20,9 @@ import {
   type WalletClient,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import { createDidResolve } from "../../did/index.ts";
 import { createGateway } from "../../gateway/app.ts";
 import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
-import { createDidResolve } from "../../gateway/did.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
 import { createEmbeddedIpfs, type EmbeddedIpfs, startPathGateway } from "../../ipfs/index.ts";

@@ -17,11 +17,11 @@ import { openOrderStore } from "../../ca/orderStore.ts";
 import { buildCertificateRequest } from "../../client/certificateRequest.ts";
 import { ORDER_STATUS } from "../../client/orderContract.ts";
 import { generateCertificateKeyPair, parsePemChain } from "../../lib/certs/index.ts";
+import { ORDERS_ABI, placeOrder, waitForSettlement } from "../../scripts/stack/caStack.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
+import { registerWithResolver } from "../../scripts/stack/names.ts";
 import { BRIDGE, openssl } from "../certs/helpers.ts";
 import { runCli, runCliJson } from "../cli/runCli.ts";
-import { registerWithResolver } from "../e2e/names.ts";
-import { ORDERS_ABI, placeOrder, waitForSettlement } from "./helpers.ts";
 
 const CLI = fileURLToPath(new URL("../../cli/ensgate.ts", import.meta.url));
 const key = (account: HDAccount): Hex => bytesToHex(account.getHdKey().privateKey as Uint8Array);

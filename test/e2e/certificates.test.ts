@@ -38,10 +38,10 @@ import {
   runCaInProcess,
   startCaStack,
   waitForSettlement,
-} from "../ca/helpers.ts";
+} from "../../scripts/stack/caStack.ts";
 import { BRIDGE, ecKey, makeCsr, OPENSSL, openssl, opensslCsr, tempDir } from "../certs/helpers.ts";
 import { createEthersProvider, ethersAnswer, viemAnswer } from "./clients.ts";
-import { registerWithResolver } from "./names.ts";
+import { registerWithResolver } from "../../scripts/stack/names.ts";
 
 describe("end to end: certificates ordered on chain, issued by the CA, served as records", () => {
   let stack: LocalStack;

@@ -28,7 +28,7 @@ import {
 import { demoRecordSet as demoRecords } from "../../scripts/stack/demoRecords.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
 import { createEthersProvider, ethersAnswer, viemAnswer } from "./clients.ts";
-import { publishTree, registerWithResolver, writeResolver } from "./names.ts";
+import { publishTree, registerWithResolver, writeResolver } from "../../scripts/stack/names.ts";
 
 /** The selector of the resolver's `InvalidRecordSignature()` custom error. */
 const INVALID_RECORD_SIGNATURE = toFunctionSelector("InvalidRecordSignature()");

@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+// The certificate authority service's entry point: `node ca/main.ts init|run` (also run by
+// `ensgate ca …`). `init` creates the CA folder (root CA, records signer, IPNS key); `run` serves
+// certificate orders until SIGINT/SIGTERM (docs/certificates.md, "The CA service").
+import { realpathSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError } from "commander";
+import { createWalletClient, type Hex, http, type LocalAccount } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { connectChain } from "../client/chain.ts";
+import { type CliConfig, loadCliConfig, requireSettings } from "../client/config.ts";
+import { addConfigOptions } from "../client/options.ts";
+import { ordersAddressOf } from "../client/orderContract.ts";
+import { loadOwnerAccount } from "../client/wallet.ts";
+import type { CertificateKeyType } from "../lib/certs/index.ts";
+import { describeError } from "../lib/index.ts";
+import { initCaFolder, loadCaFolder } from "./caFiles.ts";
+import { startCaService } from "./caService.ts";
+import { CaError } from "./errors.ts";
+import { openCaIpfs } from "./openCaIpfs.ts";
+import { openOrderStore } from "./orderStore.ts";
+
+/** Chains where one confirmation is the default (Hardhat, local nodes). */
+const LOCAL_CHAIN_IDS = new Set([31337, 1337]);
+/** Default confirmation depth elsewhere. */
+const DEFAULT_CONFIRMATIONS = 12;
+
+/** A usage error of the CA's command line: exit code 2. */
+class CaUsageError extends CaError {
+  override name = "CaUsageError";
+}
+
+/** Where results and progress go: stdout (text or one JSON object), progress on stderr. */
+type CaOutput = {
+  json: boolean;
+  step: (line: string) => void;
+  result: (lines: string[], value: unknown) => void;
+};
+
+function createOutput(json: boolean): CaOutput {
+  return {
+    json,
+    step: (line) => {
+      if (!json) process.stderr.write(`${line}\n`);
+    },
+    result: (lines, value) =>
+      process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${lines.join("\n")}\n`),
+  };
+}
+
+/** The CA folder: --ca-dir, else ENSGATE_CA_DIR, else <data dir>/ca. */
+function caDirOf(config: CliConfig, option: string | undefined): string {
+  return option ?? process.env.ENSGATE_CA_DIR ?? join(config.dataDir, "ca");
+}
+
+/** The options of `init`. */
+export type CaInitOptions = { caDir?: string; bridgeDomain?: string; rootKeyType?: string };
+
+/** `init`: creates the CA folder and prints what the resolver's admin needs. */
+export async function caInit(
+  config: CliConfig,
+  output: CaOutput,
+  options: CaInitOptions,
+): Promise<void> {
+  const keyType = (options.rootKeyType ?? "P-256") as CertificateKeyType;
+  if (keyType !== "P-256" && keyType !== "secp256k1")
+    throw new CaUsageError(`root key type "${keyType}" is neither P-256 nor secp256k1`);
+  const dir = caDirOf(config, options.caDir);
+  output.step(`[1/1] creating the root CA and the CA's signing identity in ${dir}`);
+  const folder = await initCaFolder(dir, {
+    bridgeDomain: options.bridgeDomain,
+    rootKeyType: keyType,
+  });
+  output.result(
+    [
+      `root certificate: ${folder.rootPemPath}`,
+      `CA signer:        ${folder.identity.signer}`,
+      `CA IPNS name:     ${folder.identity.ipnsName}`,
+      `recordhash:       ${folder.recordhash}`,
+      `bridge domain:    ${folder.identity.bridgeDomain}`,
+      `next: the resolver's admin calls setCertificateAuthority(${folder.identity.signer}, ${folder.recordhash})`,
+    ],
+    {
+      caDir: dir,
+      rootPem: folder.rootPemPath,
+      signer: folder.identity.signer,
+      ipnsName: folder.identity.ipnsName,
+      recordhash: folder.recordhash,
+      bridgeDomain: folder.identity.bridgeDomain,
+    },
+  );
+}
+
+/** The options of `run`. */
+export type CaRunOptions = {
+  caDir?: string;
+  orders?: string;
+  confirmations?: string;
+  pollMs?: string;
+  fromBlock?: string;
+  ipfsStore?: string;
+};
+
+/** `run`: serves orders until SIGINT/SIGTERM. */
+export async function caRun(
+  config: CliConfig,
+  output: CaOutput,
+  options: CaRunOptions,
+): Promise<void> {
+  const { resolver, rpcUrl } = requireSettings(config, "resolver", "rpcUrl");
+  const orders = ordersAddressOf(options.orders);
+  const folder = await loadCaFolder(caDirOf(config, options.caDir));
+  const connection = await connectChain(rpcUrl);
+  const confirmations =
+    options.confirmations !== undefined
+      ? Number(options.confirmations)
+      : LOCAL_CHAIN_IDS.has(connection.chain.id)
+        ? 1
+        : DEFAULT_CONFIRMATIONS;
+  if (!Number.isInteger(confirmations) || confirmations < 1)
+    throw new CaUsageError(`confirmations "${options.confirmations}" is not a positive integer`);
+  // The CA_ROLE account: the configured wallet, else the CA's own signer key.
+  const account: LocalAccount =
+    config.keystore || process.env.ENSGATE_PRIVATE_KEY
+      ? await loadOwnerAccount(config)
+      : privateKeyToAccount(folder.identity.signerPrivateKey as Hex);
+  const walletClient = createWalletClient({
+    chain: connection.chain,
+    account,
+    transport: http(rpcUrl),
+  });
+  const ipfs = await openCaIpfs(config.ipfs, { caDir: folder.dir, store: options.ipfsStore });
+  const store = openOrderStore(join(folder.dir, "orders.sqlite"));
+  const service = startCaService({
+    folder,
+    store,
+    publicClient: connection.publicClient,
+    async write(call) {
+      const hash = await walletClient.writeContract({ ...call, account, chain: connection.chain });
+      const receipt = await connection.publicClient.waitForTransactionReceipt({
+        hash,
+        pollingInterval: 100,
+      });
+      if (receipt.status !== "success")
+        throw new CaError(`${call.functionName} transaction ${hash} reverted`);
+      return hash;
+    },
+    orders,
+    resolver,
+    confirmations,
+    fromBlock: options.fromBlock === undefined ? undefined : BigInt(options.fromBlock),
+    pollMs: options.pollMs === undefined ? undefined : Number(options.pollMs),
+    ipfs: ipfs.writer,
+    ipfsTarget: config.ipfs,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  output.step(
+    `[1/1] CA ${folder.identity.signer} serving orders of ${orders} (${confirmations} confirmation${confirmations === 1 ? "" : "s"}, operator ${account.address})`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await service.stop();
+  store.close();
+  await ipfs.close();
+}
+
+/** The CA's command line (`ensgate ca` shows the same help). */
+export function buildCaProgram(): Command {
+  const program = addConfigOptions(
+    new Command("ensgate ca").description(
+      "the certificate authority: issue TLS certificates for ENS names ordered on chain",
+    ),
+  )
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  const start = () => {
+    const flags = program.opts<Record<string, string | boolean | undefined>>();
+    const config = loadCliConfig(
+      Object.fromEntries(
+        Object.entries(flags).filter(([, value]) => typeof value === "string"),
+      ) as Record<string, string>,
+    );
+    return { config, output: createOutput(flags.json === true) };
+  };
+  program
+    .command("init")
+    .description("create the root CA, the CA's records signer and its IPNS key in the CA folder")
+    .option("--ca-dir <dir>", "CA folder (env ENSGATE_CA_DIR, default <data-dir>/ca)")
+    .option(
+      "--bridge-domain <domain>",
+      "DNS bridge domain certificates also cover (default deploy-ens-to-dns.com)",
+    )
+    .option("--root-key-type <type>", "P-256 (default) or secp256k1")
+    .action(async (options: CaInitOptions) => {
+      const { config, output } = start();
+      await caInit(config, output, options);
+    });
+  program
+    .command("run")
+    .description(
+      "serve certificate orders: validate, issue, publish, fulfil or reject (Ctrl-C stops)",
+    )
+    .option("--ca-dir <dir>", "CA folder (env ENSGATE_CA_DIR, default <data-dir>/ca)")
+    .option("--orders <address>", "the CertificateOrders contract (env ENSGATE_ORDERS)")
+    .option("--confirmations <n>", "blocks an order needs (default 1 on local chains, else 12)")
+    .option("--poll-ms <ms>", "how often to poll the chain (default 500)")
+    .option("--from-block <n>", "first block to scan on a fresh database (default 0)")
+    .option("--ipfs-store <dir>", "embedded IPFS store folder (default <ca-dir>/ipfs)")
+    .action(async (options: CaRunOptions) => {
+      const { config, output } = start();
+      await caRun(config, output, options);
+    });
+  return program;
+}
+
+/** Runs the CA's command line: one `ensgate: …` line on stderr for every failure. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCaProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.stderr.write(`ensgate: ${describeError(error)}\n`);
+    process.exitCode = error instanceof CaUsageError ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1]))
+  await main(process.argv);

@@ -1,0 +1,152 @@
+// The CA stack helpers shared by the CA tests and bench-ca: a local stack with a certificate authority, the CA service
+// in-process, and orders placed the way an owner's wallet would.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bytesToHex, type Hex, type LocalAccount, parseEventLogs } from "viem";
+import { type CaFolder, initCaFolder } from "../../ca/caFiles.ts";
+import { type CaService, startCaService } from "../../ca/caService.ts";
+import { type OrderStore, openOrderStore } from "../../ca/orderStore.ts";
+import { loadOrdersAbi, ORDER_STATUS } from "../../client/orderContract.ts";
+import { dnsEncodeName } from "../../lib/index.ts";
+import { type LocalStack, startLocalStack } from "./localStack.ts";
+
+export const ORDERS_ABI = loadOrdersAbi();
+
+/** A stack whose resolver trusts a fresh CA (folder made like `ensgate ca init`). */
+export async function startCaStack(): Promise<{
+  stack: LocalStack;
+  folder: CaFolder;
+  dataDir: string;
+  caDir: string;
+}> {
+  const dataDir = mkdtempSync(join(tmpdir(), "ensgate-ca-e2e-"));
+  const caDir = join(dataDir, "ca");
+  const folder = await initCaFolder(caDir);
+  const stack = await startLocalStack({
+    dataDir,
+    withCertificateAuthority: { signer: folder.identity.signer, recordhash: folder.recordhash },
+  });
+  return { stack, folder, dataDir, caDir };
+}
+
+/** The CA operator (holds CA_ROLE in the local stack). */
+export const caOperator = (stack: LocalStack) => stack.accounts[9] as LocalAccount;
+
+/** Runs the CA service in this process against the stack's embedded IPFS store. */
+export function runCaInProcess(
+  stack: LocalStack,
+  folder: CaFolder,
+  store: OrderStore = openOrderStore(join(folder.dir, "orders.sqlite")),
+): { service: CaService; store: OrderStore } {
+  const operator = caOperator(stack);
+  const service = startCaService({
+    folder,
+    store,
+    publicClient: stack.publicClient,
+    async write(call) {
+      const hash = await stack
+        .walletClient(operator)
+        .writeContract({ ...call, account: operator, chain: stack.chain });
+      const receipt = await stack.publicClient.waitForTransactionReceipt({
+        hash,
+        pollingInterval: 50,
+      });
+      if (receipt.status !== "success") throw new Error(`${call.functionName} reverted`);
+      return hash;
+    },
+    orders: stack.certificateOrders as Hex,
+    resolver: stack.resolver.address,
+    confirmations: 1,
+    pollMs: 50,
+    ipfs: {
+      addDirectory: (files) => stack.ipfs.addDirectory(files),
+      updateDirectory: (root, changes) => stack.ipfs.updateDirectory(root, changes),
+      publishName: (seed, cid) => stack.ipfs.publishName(seed, cid),
+    },
+    ipfsTarget: "embedded",
+  });
+  return { service, store };
+}
+
+/** Places an order from `owner` (the contract's fee unless `value` is given); returns its id. */
+export async function placeOrder(
+  stack: LocalStack,
+  owner: LocalAccount,
+  {
+    name,
+    csr,
+    kind = 1,
+    value,
+  }: { name: string; csr: Uint8Array | Hex; kind?: number; value?: bigint },
+): Promise<bigint> {
+  const orders = stack.certificateOrders as Hex;
+  const fee =
+    value ??
+    ((await stack.publicClient.readContract({
+      address: orders,
+      abi: ORDERS_ABI,
+      functionName: "fees",
+      args: [BigInt(kind)],
+    })) as bigint);
+  const hash = await stack.walletClient(owner).writeContract({
+    address: orders,
+    abi: ORDERS_ABI,
+    functionName: "request",
+    args: [dnsEncodeName(name), typeof csr === "string" ? csr : bytesToHex(csr), kind],
+    value: fee,
+    account: owner,
+    chain: stack.chain,
+  });
+  const receipt = await stack.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  if (receipt.status !== "success") throw new Error(`request(${name}) reverted`);
+  const [event] = parseEventLogs({
+    abi: ORDERS_ABI,
+    logs: receipt.logs,
+    eventName: "OrderRequested",
+  });
+  return (event as unknown as { args: { orderId: bigint } }).args.orderId;
+}
+
+/** Waits until the order is settled on-chain; returns its status and its settlement event. */
+export async function waitForSettlement(
+  stack: LocalStack,
+  orderId: bigint,
+  timeoutMs = 30_000,
+): Promise<{
+  status: number;
+  certificateHash: Hex;
+  location?: string;
+  reason?: string;
+  refund?: bigint;
+}> {
+  const orders = stack.certificateOrders as Hex;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const order = (await stack.publicClient.readContract({
+      address: orders,
+      abi: ORDERS_ABI,
+      functionName: "getOrder",
+      args: [orderId],
+    })) as {
+      status: number;
+      certificateHash: Hex;
+    };
+    if (order.status !== ORDER_STATUS.Pending) {
+      const logs = await stack.publicClient.getContractEvents({
+        address: orders,
+        abi: ORDERS_ABI,
+        eventName: order.status === ORDER_STATUS.Fulfilled ? "OrderFulfilled" : "OrderRejected",
+        args: { orderId },
+        fromBlock: 0n,
+      });
+      const args = (
+        logs[0] as unknown as { args: { location?: string; reason?: string; refund?: bigint } }
+      ).args;
+      return { status: order.status, certificateHash: order.certificateHash, ...args };
+    }
+    if (Date.now() > deadline)
+      throw new Error(`order ${orderId} not settled after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,138 @@
+// The import rules of docs/architecture.md ("Layers"), checked on every import of the source
+// folders: products never import each other, lib/ imports nothing of ours outside lib/, the
+// shared layers only import the layers below them, no import cycle between folders, and no
+// benchmark imports a test file.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const FOLDERS = ["cli", "ca", "client", "did", "gateway", "ipfs", "lib", "scripts"] as const;
+
+/** The products: each is started on its own and never imports another. */
+const PRODUCTS = new Set(["cli", "ca", "gateway"]);
+
+/** What each folder may import besides itself (npm packages are always allowed). */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  lib: [],
+  ipfs: ["lib"],
+  client: ["ipfs", "lib"],
+  did: ["lib"],
+  cli: ["client", "did", "ipfs", "lib", "scripts/stack"],
+  ca: ["client", "ipfs", "lib"],
+  gateway: ["did", "ipfs", "lib"],
+  scripts: ["cli", "ca", "client", "did", "gateway", "ipfs", "lib"],
+};
+
+type Import = { from: string; to: string; specifier: string };
+
+function sourceFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === "node_modules" || entry.startsWith(".")) continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
+    else if (/\.(ts|mts|js|mjs)$/.test(entry) && !entry.endsWith(".d.ts")) files.push(path);
+  }
+  return files;
+}
+
+/** Every relative import, dynamic import and re-export of a file, resolved to a repository path. */
+function importsOf(file: string): Import[] {
+  const source = readFileSync(file, "utf8");
+  const pattern = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)["'](\.{1,2}\/[^"']+)["']/gm;
+  const from = relative(ROOT, file);
+  return [...source.matchAll(pattern)].map((match) => ({
+    from,
+    specifier: match[1] as string,
+    to: relative(ROOT, resolve(dirname(file), match[1] as string)),
+  }));
+}
+
+/** The folder a path belongs to (`scripts/stack` is told apart, the CLI may use it). */
+function folderOf(path: string): string {
+  const [top, second] = path.split("/");
+  if (top === "scripts" && second === "stack") return "scripts/stack";
+  return top as string;
+}
+
+const topOf = (folder: string) => folder.split("/")[0] as string;
+
+const allImports = FOLDERS.flatMap((folder) => sourceFiles(join(ROOT, folder)).flatMap(importsOf));
+
+describe("import rules between folders (docs/architecture.md)", () => {
+  it("finds the imports it checks", () => {
+    assert.ok(allImports.length > 200, `only ${allImports.length} imports found`);
+    assert.ok(allImports.some((entry) => entry.from.startsWith("cli/")));
+  });
+
+  it("each folder imports only the folders it may (no product imports another product)", () => {
+    const violations = allImports.filter((entry) => {
+      const from = topOf(folderOf(entry.from));
+      const to = folderOf(entry.to);
+      if (topOf(to) === from) return false;
+      const allowed = MAY_IMPORT[from] ?? [];
+      return !allowed.some((folder) => to === folder || topOf(to) === folder);
+    });
+    assert.deepEqual(
+      violations.map((entry) => `${entry.from} -> ${entry.specifier}`),
+      [],
+      "imports that break the layer rules",
+    );
+  });
+
+  it("no product imports another product", () => {
+    const violations = allImports.filter((entry) => {
+      const from = topOf(folderOf(entry.from));
+      const to = topOf(folderOf(entry.to));
+      return PRODUCTS.has(from) && PRODUCTS.has(to) && from !== to;
+    });
+    assert.deepEqual(
+      violations.map((entry) => `${entry.from} -> ${entry.specifier}`),
+      [],
+    );
+  });
+
+  it("lib/ imports nothing of ours outside lib/", () => {
+    const outside = allImports.filter(
+      (entry) => entry.from.startsWith("lib/") && !entry.to.startsWith("lib/"),
+    );
+    assert.deepEqual(
+      outside.map((entry) => `${entry.from} -> ${entry.specifier}`),
+      [],
+    );
+  });
+
+  it("no import cycle between folders", () => {
+    const edges = new Map<string, Set<string>>();
+    for (const entry of allImports) {
+      const from = folderOf(entry.from);
+      const to = folderOf(entry.to);
+      if (from === to || !FOLDERS.includes(topOf(to) as (typeof FOLDERS)[number])) continue;
+      if (!edges.has(from)) edges.set(from, new Set());
+      edges.get(from)?.add(to);
+    }
+    const cycles: string[] = [];
+    const visit = (node: string, path: string[]) => {
+      if (path.includes(node)) {
+        cycles.push([...path.slice(path.indexOf(node)), node].join(" -> "));
+        return;
+      }
+      for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
+    };
+    for (const node of edges.keys()) visit(node, []);
+    assert.deepEqual(cycles, [], "folder import cycles");
+  });
+
+  it("no benchmark imports a test file", () => {
+    const benchmarks = allImports.filter(
+      (entry) => /^scripts\/bench(-[^/]+\.ts$|\/)/.test(entry.from) && entry.to.startsWith("test/"),
+    );
+    assert.deepEqual(
+      benchmarks.map((entry) => `${entry.from} -> ${entry.specifier}`),
+      [],
+    );
+  });
+});
