@@ -105,13 +105,13 @@ export function createGateway(options: GatewayOptions) {
 
   return {
     /** CCIP-Read requests go straight to the CCIP-Read router; the other routes to itty-router. */
-    fetch: async (request: Request): Promise<Response> => {
+    fetch: (request: Request): Response | Promise<Response> => {
       const path = pathOf(request.url);
       if (!path.startsWith(DID_DRIVER_PATH_PREFIX)) {
-        const answer = await ccip.handle(request, path);
+        const answer = ccip.handle(request, path);
         if (answer) return answer;
       }
-      return (await router.fetch(request)) as Response;
+      return router.fetch(request) as Promise<Response>;
     },
   };
 }

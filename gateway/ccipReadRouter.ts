@@ -109,13 +109,32 @@ export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
     handlers.set(selector, { fn, handle: handle as never, cached });
   };
 
-  /** Answers one request without HTTP (what `fetch` calls after reading the request). */
-  const call = async ({ to, data: rawData }: CcipReadRequest): Promise<CcipReadResponse> => {
+  /**
+   * Answers one request without HTTP (what `fetch` calls after reading the request). A hit of a
+   * synchronous `cached` hook is answered synchronously: the cache-hit path makes no promise.
+   */
+  const call = (request: CcipReadRequest): CcipReadResponse | Promise<CcipReadResponse> => {
+    let hit: ReturnType<CcipReadCachedAnswer>;
     try {
-      // The cache-hit path: a handler's cache holds only validated, lower-cased requests.
-      const cached = await handlers.get(rawData.slice(0, 10))?.cached?.({ to, data: rawData });
-      if (cached !== undefined) return { status: 200, body: { data: cached } };
+      // A handler's cache holds only validated, lower-cased requests: a hit needs no checks.
+      hit = handlers.get(request.data.slice(0, 10))?.cached?.(request);
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+    if (typeof hit === "string") return { status: 200, body: { data: hit } };
+    if (hit === undefined) return decodeAndHandle(request);
+    return hit.then(
+      (data) => (data === undefined ? decodeAndHandle(request) : { status: 200, body: { data } }),
+      toErrorResponse,
+    );
+  };
 
+  /** Validates the request, decodes its callData once, and runs the handler on the arguments. */
+  const decodeAndHandle = async ({
+    to,
+    data: rawData,
+  }: CcipReadRequest): Promise<CcipReadResponse> => {
+    try {
       if (!isAddress(to, { strict: false }))
         throw new BadRequestError(`sender ${String(to)} is not an address`);
       // One hex grammar (lib `normalizeHexBytes`): any case, whole bytes; handlers see lower case.
@@ -152,44 +171,50 @@ export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
       status,
       headers,
     });
+  const answer = (request: CcipReadRequest): Response | Promise<Response> => {
+    const response = call(request);
+    return response instanceof Promise ? response.then(respond) : respond(response);
+  };
 
   /**
    * Answers `request` when `path` (its URL path, see `pathOf`) is a CCIP-Read route, else
-   * returns `undefined` (so a host app can route it elsewhere).
+   * returns `undefined` (so a host app can route it elsewhere). A GET cache hit is synchronous.
    */
-  const handle = async (request: Request, path: string): Promise<Response | undefined> => {
-    let to: unknown;
-    let data: unknown;
+  const handle = (request: Request, path: string): Response | Promise<Response> | undefined => {
+    if (request.method === "POST") return path === "/" ? handlePost(request) : undefined;
+    if (request.method !== "GET") return undefined;
+    // Exactly two non-empty segments, `/sender/data` (a trailing slash is allowed).
+    const end = path.length > 1 && path.endsWith("/") ? path.length - 1 : path.length;
+    const slash = path.indexOf("/", 1);
+    const next = slash < 0 ? -1 : path.indexOf("/", slash + 1);
+    if (slash < 2 || slash >= end - 1 || (next !== -1 && next < end)) return undefined;
+    const to = path.slice(1, slash) as Address;
+    let data = path.slice(slash + 1, end);
+    if (data.endsWith(".json")) data = data.slice(0, -5);
+    if (data.length > maxBodyBytes)
+      return respond(toErrorResponse(new BadRequestError("calldata is too large", 413)));
+    return answer({ to, data: data as Hex });
+  };
+
+  /** `POST /` with a JSON `{ sender, data }` body. */
+  const handlePost = async (request: Request): Promise<Response> => {
+    let body: unknown;
     try {
-      if (request.method === "GET") {
-        // Exactly two non-empty segments, `/sender/data` (a trailing slash is allowed).
-        const end = path.length > 1 && path.endsWith("/") ? path.length - 1 : path.length;
-        const slash = path.indexOf("/", 1);
-        const next = slash < 0 ? -1 : path.indexOf("/", slash + 1);
-        if (slash < 2 || slash >= end - 1 || (next !== -1 && next < end)) return undefined;
-        to = path.slice(1, slash);
-        data = path.slice(slash + 1, end);
-        if ((data as string).endsWith(".json")) data = (data as string).slice(0, -5);
-        if ((data as string).length > maxBodyBytes)
-          throw new BadRequestError("calldata is too large", 413);
-      } else if (request.method === "POST" && (path === "/" || path === "")) {
-        const text = await readBodyWithLimit(request, maxBodyBytes);
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new BadRequestError("body must be JSON {sender, data}");
-        }
-        if (typeof body !== "object" || body === null)
-          throw new BadRequestError("body must be JSON {sender, data}");
-        ({ sender: to, data } = body as { sender?: unknown; data?: unknown });
-      } else return undefined;
-      if (typeof to !== "string" || typeof data !== "string")
-        throw new BadRequestError("sender and data are required");
+      const text = await readBodyWithLimit(request, maxBodyBytes);
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new BadRequestError("body must be JSON {sender, data}");
+      }
+      if (typeof body !== "object" || body === null)
+        throw new BadRequestError("body must be JSON {sender, data}");
     } catch (error) {
       return respond(toErrorResponse(error));
     }
-    return respond(await call({ to: to as Address, data: data as Hex }));
+    const { sender, data } = body as { sender?: unknown; data?: unknown };
+    if (typeof sender !== "string" || typeof data !== "string")
+      return respond(toErrorResponse(new BadRequestError("sender and data are required")));
+    return answer({ to: sender as Address, data: data as Hex });
   };
 
   /** The router alone as a fetch handler: CCIP-Read routes, and a JSON 404 for anything else. */
