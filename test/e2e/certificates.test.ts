@@ -31,7 +31,6 @@ import {
   verifyCertificateChainLinks,
 } from "../../lib/certs/index.ts";
 import { buildAnswer, encodeRecordValue, type RecordRequest } from "../../lib/index.ts";
-import type { LocalStack } from "../../scripts/stack/localStack.ts";
 import {
   ORDERS_ABI,
   placeOrder,
@@ -39,9 +38,10 @@ import {
   startCaStack,
   waitForSettlement,
 } from "../../scripts/stack/caStack.ts";
+import type { LocalStack } from "../../scripts/stack/localStack.ts";
+import { registerWithResolver } from "../../scripts/stack/names.ts";
 import { BRIDGE, ecKey, makeCsr, OPENSSL, openssl, opensslCsr, tempDir } from "../certs/helpers.ts";
 import { createEthersProvider, ethersAnswer, viemAnswer } from "./clients.ts";
-import { registerWithResolver } from "../../scripts/stack/names.ts";
 
 describe("end to end: certificates ordered on chain, issued by the CA, served as records", () => {
   let stack: LocalStack;

@@ -27,8 +27,8 @@ import {
 } from "../../lib/index.ts";
 import { demoRecordSet as demoRecords } from "../../scripts/stack/demoRecords.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
-import { createEnsjsClient } from "./clients.ts";
 import { publishTree, registerWithResolver, writeResolver } from "../../scripts/stack/names.ts";
+import { createEnsjsClient } from "./clients.ts";
 
 const TAMPERED_AVATAR = "https://evil.example/aaa.png";
 const CONTENTHASH_CID = "bafybeibj6lixxzqtsb45ysdjnupvqkufgdvzqbnvmhw2kf7cfkesy7r7d4";

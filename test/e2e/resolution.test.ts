@@ -27,8 +27,8 @@ import {
 } from "../../lib/index.ts";
 import { demoRecordSet as demoRecords } from "../../scripts/stack/demoRecords.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
-import { createEthersProvider, ethersAnswer, viemAnswer } from "./clients.ts";
 import { publishTree, registerWithResolver, writeResolver } from "../../scripts/stack/names.ts";
+import { createEthersProvider, ethersAnswer, viemAnswer } from "./clients.ts";
 
 /** The selector of the resolver's `InvalidRecordSignature()` custom error. */
 const INVALID_RECORD_SIGNATURE = toFunctionSelector("InvalidRecordSignature()");
