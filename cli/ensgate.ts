@@ -17,6 +17,7 @@ import { resignCommand } from "./commands/resign.ts";
 import { resolveCommand } from "./commands/resolve.ts";
 import { setCommand, unsetCommand } from "./commands/set.ts";
 import { type CommandContext, createContext } from "./context.ts";
+import { UsageError } from "./errors.ts";
 
 /** Exit codes: 1 for a failure the user can fix, 2 for a usage error. */
 const EXIT_FAILURE = 1;
@@ -180,13 +181,13 @@ export function buildProgram(): Command {
     );
 
   program
-    .command("resolve <name> [type]")
+    .command("resolve <name> [type] [dnsArguments...]")
     .description(
-      "resolve a record through the chain with CCIP-Read and show who signed it (type default: address/60)",
+      "resolve a record through the chain with CCIP-Read and show who signed it (type default: address/60; DNS: `dns <owner name> <type>`, e.g. `dns www.alice.eth A`)",
     )
     .action(
-      run(undefined, (context, name: string, type: string | undefined) =>
-        resolveCommand(context, name, type),
+      run(undefined, (context, name: string, type: string | undefined, rest: string[]) =>
+        resolveCommand(context, name, type, rest),
       ),
     );
 
@@ -263,7 +264,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     process.stderr.write(`ensgate: ${describeError(error)}\n`);
-    process.exitCode = EXIT_FAILURE;
+    process.exitCode = error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
   }
 }
 

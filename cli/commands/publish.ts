@@ -62,7 +62,7 @@ export async function publishCommand(context: CommandContext, keyNames: string[]
       (r) =>
         `${r.keyName}: ipns://${r.ipnsName} -> /ipfs/${r.root} (${r.uploaded} uploaded, ${r.removed} removed, ${r.unchanged} unchanged)`,
     ),
-    results,
+    { published: results, warnings },
   );
 }
 

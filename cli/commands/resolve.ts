@@ -41,7 +41,7 @@ import {
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
-import { parseTypeArgument } from "../recordArguments.ts";
+import { parseLookupArguments } from "../recordArguments.ts";
 
 const REGISTRY_ABI = parseAbi(["function resolver(bytes32 node) view returns (address)"]);
 const EXTENDED_RESOLVER_ABI = parseAbi([
@@ -56,10 +56,11 @@ export async function resolveCommand(
   context: CommandContext,
   nameArgument: string,
   typeArgument = "address/60",
+  rest: string[] = [],
 ): Promise<void> {
   const { registry, rpcUrl } = requireSettings(context.config, "registry", "rpcUrl");
   const name = parseNameArgument(nameArgument);
-  const request = parseTypeArgument(typeArgument);
+  const request = parseLookupArguments(typeArgument, rest);
   const connection = await context.chain();
   const resolver = await findResolver(connection.publicClient, registry, name);
 

@@ -15,7 +15,7 @@ import {
 import { demoRecordSet } from "../../scripts/stack/demoRecords.ts";
 import { registerName } from "../../scripts/stack/ensFixtures.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
-import { assertOneLineError, runCli, runCliJson } from "./runCli.ts";
+import { assertOneLineError, assertUsageError, runCli, runCliJson } from "./runCli.ts";
 
 /** The `ensgate set` arguments of a record: its type string (or `dns`) and value. */
 function setArguments([request, value]: [RecordRequest, string]): [string, string] {
@@ -93,13 +93,18 @@ describe("ensgate CLI on the local stack", () => {
     for (const name of ["carol.eth", "dave.eth"]) {
       for (const record of demoRecordSet(name, owner().address))
         await runCliJson([...chain, "set", name, ...setArguments(record)], env);
-      const published = await runCliJson<{ uploaded: number }[]>([...chain, "publish", name], env);
+      const { published } = await runCliJson<{ published: { uploaded: number }[] }>(
+        [...chain, "publish", name],
+        env,
+      );
       assert.equal(published[0]?.uploaded, 12);
       await runCliJson([...chain, "recordhash", name], env);
       for (const [request, value] of demoRecordSet(name, owner().address)) {
-        if (request.type === "dnsRecord") continue; // resolved below by its type string
+        // A DNS RRset is looked up by its owner name and type, as a user types them.
+        const typeArguments =
+          request.type === "dnsRecord" ? ["dns", `www.${name}`, "A"] : [buildRecordType(request)];
         const resolved = await runCliJson<{ value: string; rule: string; version: number }>(
-          [...chain, "resolve", name, buildRecordType(request)],
+          [...chain, "resolve", name, ...typeArguments],
           env,
         );
         const canonical = decodeRecordValue(request, encodeRecordValue(request, value));
@@ -117,7 +122,9 @@ describe("ensgate CLI on the local stack", () => {
       [...chain, "set", "carol.eth", "text/avatar", "https://example.com/new.png"],
       env,
     );
-    const [result] = await runCliJson<{ uploaded: number; unchanged: number }[]>(
+    const {
+      published: [result],
+    } = await runCliJson<{ published: { uploaded: number; unchanged: number }[] }>(
       [...chain, "publish", "carol.eth"],
       env,
     );
@@ -136,7 +143,9 @@ describe("ensgate CLI on the local stack", () => {
 
   it("unset removes a record; after publish it resolves as not set", async () => {
     await runCliJson([...chain, "unset", "carol.eth", "text/url"], env);
-    const [result] = await runCliJson<{ removed: number }[]>(
+    const {
+      published: [result],
+    } = await runCliJson<{ published: { removed: number }[] }>(
       [...chain, "publish", "carol.eth"],
       env,
     );
@@ -206,9 +215,17 @@ describe("ensgate CLI on the local stack", () => {
         await runCli([...chain, "set", "carol.eth", "contenthash", "https://x"], env),
         /contenthash/,
       );
-      assertOneLineError(
+      assertUsageError(
         await runCli([...chain, "set", "carol.eth", "bogus/type", "x"], env),
         /unknown record type/,
+      );
+      assertUsageError(
+        await runCli([...chain, "resolve", "carol.eth", "bogus/type"], env),
+        /unknown record type/,
+      );
+      assertUsageError(
+        await runCli([...chain, "resolve", "carol.eth", "dns", "www.carol.eth", "NOPE"], env),
+        /DNS type NOPE/,
       );
       assert.deepEqual(treeFiles(), before);
     });

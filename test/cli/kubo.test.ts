@@ -84,7 +84,8 @@ describe("ensgate publish through a Kubo-RPC server (js-ipfs daemon)", { skip },
     ...args,
   ];
   const publish = async () =>
-    (await runCliJson<Published[]>(cli("--ipfs", daemon.apiUrl, "publish"), env))[0] as Published;
+    (await runCliJson<{ published: Published[] }>(cli("--ipfs", daemon.apiUrl, "publish"), env))
+      .published[0] as Published;
   const tree = (type: string) => readFileSync(join(dataDir, "trees", NAME, filePath(type)), "utf8");
   /** The tree's root CID as the embedded Helia store computes it for the same files. */
   const heliaRoot = async (types: string[]) => {

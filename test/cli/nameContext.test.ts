@@ -152,7 +152,10 @@ describe("ensgate CLI: names' on-chain context", () => {
         first.stderr,
         `ensgate: warning: the on-chain recordhash of gina.eth is not set, not ipns://${ipnsName} published now: run \`ensgate recordhash gina.eth\` to point it there\n`,
       );
-      assert.equal((JSON.parse(first.stdout) as { ipnsName: string }[])[0]?.ipnsName, ipnsName);
+      assert.equal(
+        (JSON.parse(first.stdout) as { published: { ipnsName: string }[] }).published[0]?.ipnsName,
+        ipnsName,
+      );
       await runCliJson([...chain, "recordhash", "gina.eth"], env);
       const second = await runCli(["--json", ...chain, "publish", "gina.eth"], env);
       assert.deepEqual([second.code, second.stderr], [0, ""]);

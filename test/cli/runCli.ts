@@ -35,7 +35,24 @@ export async function runCliJson<T = Record<string, unknown>>(
   const run = await runCli(["--json", ...args], env);
   if (run.code !== 0)
     throw new Error(`ensgate ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as T;
+  // --json prints exactly one JSON object (not an array), on one line.
+  const lines = run.stdout.trim().split("\n");
+  assert.equal(lines.length, 1, `--json printed ${lines.length} lines: ${run.stdout}`);
+  const value = JSON.parse(lines[0] as string) as unknown;
+  assert.ok(
+    typeof value === "object" && value !== null && !Array.isArray(value),
+    `--json printed something else than one object: ${run.stdout}`,
+  );
+  return value as T;
+}
+
+/** Asserts a usage error: exit code 2 and exactly one `ensgate: …` line on stderr matching `message`. */
+export function assertUsageError(run: CliRun, message: RegExp): void {
+  assert.equal(run.code, 2, `expected exit 2, got ${run.code}: ${run.stdout} ${run.stderr}`);
+  const lines = run.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, `expected one line, got: ${run.stderr}`);
+  assert.match(lines[0] as string, /^ensgate: /);
+  assert.match(lines[0] as string, message);
 }
 
 /** Asserts a failed run: exit code 1 and exactly one `ensgate: …` line on stderr matching `message`. */
