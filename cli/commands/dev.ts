@@ -1,5 +1,7 @@
 // `ensgate dev`: the local stack on embedded defaults, with a demo name whose records cover every
 // record type, published the way an owner would. Stays up until Ctrl-C.
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Address, Hex, LocalAccount } from "viem";
 import { deriveStoredKeys } from "../../client/keygen.ts";
 import { saveKeys } from "../../client/keyStore.ts";
@@ -16,6 +18,18 @@ import {
 import { demoRecordSet } from "../../scripts/stack/demoRecords.ts";
 import { createApproval } from "../approvals.ts";
 import type { CommandContext } from "../context.ts";
+import { announceDevnet, embeddedStoreOf } from "../devnet.ts";
+
+/**
+ * The `ensgate` command the printed lines use: the repository's bin wrapper (bin/ensgate, which
+ * runs the CLI with the pinned Node), by absolute path and shell-quoted, so that a line runs as
+ * printed in a new shell.
+ */
+const ENSGATE_BIN = shellQuote(fileURLToPath(new URL("../../bin/ensgate", import.meta.url)));
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
 
 /** The demo name `ensgate dev` registers and publishes. */
 export const DEMO_NAME = "demo.eth";
@@ -110,8 +124,17 @@ export async function devCommand(
     throw error;
   }
 
+  const dataDir = resolve(config.dataDir);
+  const withdraw = announceDevnet({
+    rpcUrl: stack.rpcUrl,
+    dataDir,
+    ipfsStore: embeddedStoreOf(dataDir),
+  });
+  process.once("exit", withdraw);
   const info = {
     name: DEMO_NAME,
+    dataDir,
+    ipfsStore: embeddedStoreOf(dataDir),
     rpcUrl: stack.rpcUrl,
     chainId: stack.chain.id,
     registry: stack.deployment.registry,
@@ -130,6 +153,8 @@ export async function devCommand(
 /** What `ensgate dev` prints: where everything runs and how to resolve the demo records. */
 function devInstructions(info: {
   name: string;
+  dataDir: string;
+  ipfsStore: string;
   rpcUrl: string;
   chainId: number;
   registry: string;
@@ -159,6 +184,8 @@ function devInstructions(info: {
     `  ensgate resolver   ${info.resolver}`,
     `  ensgate gateway    ${info.gatewayUrl}`,
     `  IPFS path gateway  ${info.ipfsGatewayUrl}`,
+    `  data dir           ${info.dataDir}`,
+    `  IPFS store         ${info.ipfsStore}   (what the gateways read: publish with --data-dir ${info.dataDir})`,
     "",
     "viem:",
     `  import { createPublicClient, http } from "viem";`,
@@ -179,15 +206,15 @@ function devInstructions(info: {
     `  const provider = new JsonRpcProvider("${info.rpcUrl}", network, { staticNetwork: network });`,
     `  console.log(await (await provider.getResolver("${info.name}")).getText("avatar"));`,
     "",
-    "CLI (verifies and names the signer):",
-    `  ensgate resolve ${info.name} text/avatar --rpc ${info.rpcUrl} --registry ${info.registry}`,
+    "CLI (verifies and names the signer; runs as printed in any shell, with the pinned Node):",
+    `  ${ENSGATE_BIN} resolve ${info.name} text/avatar --rpc ${info.rpcUrl} --registry ${info.registry}`,
     "",
     "the gateway (the signed record file's data, as the resolver's callback receives it):",
     `  curl ${info.gatewayUrl}/${info.resolver}/${callData}`,
     "",
     "did:ens (DID document from the owner and the verified DID text records):",
     `  curl ${info.gatewayUrl}/1.0/identifiers/did:ens:localhost:${info.name}`,
-    `  ensgate did ${info.name} --rpc ${info.rpcUrl} --registry ${info.registry} --universal-resolver ${info.universalResolver}`,
+    `  ${ENSGATE_BIN} did ${info.name} --rpc ${info.rpcUrl} --registry ${info.registry} --universal-resolver ${info.universalResolver}`,
     "",
     "Ctrl-C stops everything; records stay in the data folder for the next start.",
   ];

@@ -8,6 +8,7 @@ import { readTree, treeDir } from "../../client/recordsTree.ts";
 import { openIpfsWriter } from "../../ipfs/index.ts";
 import { parseRecordhash } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
+import { devnetReadWarning } from "../devnet.ts";
 import { CliError } from "../errors.ts";
 import { assertKeysOfOwner } from "../signing.ts";
 
@@ -19,6 +20,8 @@ import { assertKeysOfOwner } from "../signing.ts";
  */
 export async function publishCommand(context: CommandContext, keyNames: string[]): Promise<void> {
   const { config, output } = context;
+  const devnetWarning = devnetReadWarning(config.rpcUrl, config.ipfs, config.dataDir);
+  if (devnetWarning) context.warn(devnetWarning);
   const names = keyNames.length > 0 ? keyNames : await listTrees(config.dataDir);
   if (names.length === 0)
     throw new CliError("nothing to publish: sign records with `ensgate set` first");

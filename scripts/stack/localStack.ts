@@ -2,6 +2,7 @@
 // resolver, the embedded IPFS store behind an HTTP path gateway, and the ensgate gateway.
 // Used by the end-to-end tests and by `ensgate dev`. Every port is chosen free.
 import { mkdir } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { network } from "hardhat";
 import {
@@ -26,6 +27,7 @@ import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
 import { createEmbeddedIpfs, type EmbeddedIpfs, startPathGateway } from "../../ipfs/index.ts";
+import { EnsgateError } from "../../lib/index.ts";
 import { type Deployment, deployEnsgate } from "./deployEnsgate.ts";
 import { deployCertificateOrders, setCertificateAuthority } from "./deployOrders.ts";
 import {
@@ -82,6 +84,31 @@ export type LocalStack = {
   stop: () => Promise<void>;
 };
 
+/** A port the local stack was asked to use is taken. */
+export class PortInUseError extends EnsgateError {
+  override name = "PortInUseError";
+}
+
+/** Throws a one-line PortInUseError for the first fixed port something already listens on. */
+async function assertPortsFree(ports: Record<string, number | undefined>): Promise<void> {
+  for (const [flag, port] of Object.entries(ports)) {
+    if (port === undefined || port === 0) continue;
+    const server = createServer();
+    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once("error", (failure) => resolve(failure));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(undefined)));
+    });
+    if (error?.code === "EADDRINUSE")
+      throw new PortInUseError(
+        `port ${port} (${flag}) is already in use on 127.0.0.1: stop what listens there or pick another port`,
+      );
+    if (error)
+      throw new PortInUseError(`cannot listen on port ${port} (${flag}): ${error.message}`, {
+        cause: error,
+      });
+  }
+}
+
 /** Starts every part of the local stack; `stop()` shuts them down in reverse order. */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
@@ -89,6 +116,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => {});
   };
+  // A busy fixed port is one line, before anything starts (Hardhat's server would otherwise
+  // crash the process with an unhandled 'error' event and a stack trace).
+  await assertPortsFree({
+    "--rpc-port": options.ports?.chain,
+    "--ipfs-port": options.ports?.ipfsGateway,
+    "--gateway-port": options.ports?.gateway,
+  });
   try {
     log("starting the chain (Hardhat, in-process)");
     const server = await network.createServer("default", "127.0.0.1", options.ports?.chain ?? 0);

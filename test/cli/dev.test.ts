@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { runCli } from "./runCli.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -84,6 +85,47 @@ describe("ensgate dev", () => {
     assert.equal(response.status, 200);
     const { data } = (await response.json()) as { data: string };
     assert.match(data, /^0x[0-9a-f]{200,}$/);
+  });
+
+  it("prints ensgate lines that run as printed in a fresh shell (bin/ensgate, pinned Node)", () => {
+    const line = output
+      .split("\n")
+      .map((text) => text.trim())
+      .find((text) => /bin\/ensgate resolve /.test(text));
+    assert.ok(line, `no ensgate resolve line in:\n${output}`);
+    // A new login-less shell: no pinned Node on PATH, not in the repository.
+    const shell = execFileSync("bash", ["-c", line], {
+      cwd: tmpdir(),
+      env: { HOME: process.env.HOME ?? tmpdir(), PATH: "/usr/local/bin:/usr/bin:/bin" },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.match(shell, /demo\.eth text\/avatar: https:\/\/ens\.example\/demo\.eth\.png/);
+  });
+
+  it("prints the data dir and the IPFS store its gateways read", () => {
+    assert.match(output, new RegExp(`data dir +${dataDir.replaceAll("/", "\\/")}`));
+    assert.match(output, new RegExp(`IPFS store +${join(dataDir, "ipfs").replaceAll("/", "\\/")}`));
+  });
+
+  it("publish warns when it publishes somewhere the devnet cannot read", async () => {
+    const rpcUrl = /chain \(JSON-RPC\) +(\S+)/.exec(output)?.[1];
+    assert.ok(rpcUrl);
+    const otherDir = mkdtempSync(join(tmpdir(), "ensgate-other-"));
+    try {
+      const run = await runCli(["--data-dir", otherDir, "--rpc", rpcUrl, "publish"]);
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `^ensgate: warning: the devnet at ${rpcUrl.replaceAll("/", "\\/")} reads records from the IPFS store in ${join(dataDir, "ipfs").replaceAll("/", "\\/")}, not from `,
+          "m",
+        ),
+      );
+      const same = await runCli(["--data-dir", dataDir, "--rpc", rpcUrl, "publish", "nobody.eth"]);
+      assert.doesNotMatch(same.stderr, /warning: the devnet/);
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
   });
 
   it("stops cleanly on Ctrl-C, leaving no process and no open port", async () => {
