@@ -40,8 +40,25 @@ export async function publishCommand(context: CommandContext, keyNames: string[]
   }
   const { writer, close } = await openIpfsWriter(config.ipfs, join(config.dataDir, "ipfs"));
   const results: (PublishResult & { keyName: string })[] = [];
+  let current: string | undefined;
+  // Ctrl-C mid-publish: say what was kept (trees already published, the publish state of the one
+  // in progress unchanged) and exit 130, instead of dying silently.
+  const onSignal = (signal: NodeJS.Signals) => {
+    const kept =
+      results.length > 0
+        ? `kept ${results.length} published tree${results.length === 1 ? "" : "s"} (${results.map((r) => r.keyName).join(", ")})`
+        : "no tree was published";
+    const partial = current
+      ? `; ${current} was interrupted: some of its files may already be in ${config.ipfs}, its IPNS name may still point at its previous root, and its publish state is unchanged, so \`ensgate publish\` redoes it`
+      : "";
+    process.stderr.write(`\nensgate: ${signal}: publish interrupted, ${kept}${partial}\n`);
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     for (const keys of keySets) {
+      current = keys.keyName;
       const files = await readTree(treeDir(config.dataDir, keys.keyName));
       output.step(
         `publishing ${Object.keys(files).length} record files of ${keys.keyName} to ${config.ipfs}`,
@@ -55,8 +72,11 @@ export async function publishCommand(context: CommandContext, keyNames: string[]
         files,
       });
       results.push({ keyName: keys.keyName, ...result });
+      current = undefined;
     }
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await close();
   }
   for (const warning of warnings) context.warn(warning);
