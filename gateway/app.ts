@@ -77,7 +77,8 @@ export function createGateway(options: GatewayOptions) {
   /** The data of a lookup-cache entry that is still valid by the gateway's clock. */
   const freshData = (hit: CachedRecord | undefined) => {
     if (!hit || hit.data === null) return undefined;
-    if (hit.validUntil !== undefined && BigInt(hit.validUntil) < now()) return undefined;
+    // Unix seconds fit a double exactly until 2^53: no BigInt on the hit path.
+    if (hit.validUntil !== undefined && Number(hit.validUntil) < Number(now())) return undefined;
     return hit.data;
   };
 

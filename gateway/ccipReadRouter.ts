@@ -232,10 +232,10 @@ export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
 export function pathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0) return "/";
-  const query = url.indexOf("?", start);
-  const hash = url.indexOf("#", start);
-  const end = query >= 0 ? query : hash >= 0 ? hash : url.length;
-  return url.slice(start, end);
+  // A query string or fragment is ignored (a fragment always follows the query).
+  let end = url.indexOf("?", start);
+  if (end < 0) end = url.indexOf("#", start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
 /** Reads a request body as text, refusing more than `limit` bytes (413). */
