@@ -13,4 +13,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > "$stamp"
 fi
-npx --no-install hardhat build --quiet >&2
+# Compiling takes a minute or two on a fresh clone (solc is downloaded first): say so, and show
+# that it is still going, instead of a silent terminal.
+echo "ensgate: compiling the contracts (hardhat build)" >&2
+start=$SECONDS
+npx --no-install hardhat build --quiet >&2 &
+build=$!
+while kill -0 "$build" 2>/dev/null; do
+  sleep 1
+  elapsed=$((SECONDS - start))
+  if [ $((elapsed % 10)) -eq 0 ]; then echo "ensgate: still compiling the contracts (${elapsed}s)" >&2; fi
+done
+wait "$build"
+echo "ensgate: contracts compiled ($((SECONDS - start))s)" >&2
