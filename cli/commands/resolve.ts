@@ -21,6 +21,7 @@ import {
 import { requireSettings } from "../../client/config.ts";
 import {
   buildRecordType,
+  buildRecordTypeCandidates,
   decodeRecordCall,
   decodeRecordValue,
   decodeResolveOffchainCall,
@@ -159,12 +160,8 @@ async function explain(
       isApprovedOnChain: (signer) =>
         isApprovedOnPath(connection.publicClient, resolver, call.owner, name, signer),
     });
-  const candidates =
-    request.type === "abi"
-      ? [1n, 2n, 4n, 8n]
-          .filter((bit) => (request.contentTypes & bit) !== 0n)
-          .map((bit) => parseRecordType(`abi/${bit}`))
-      : [request];
+  // lib's candidates: one file per content type of an ABI bitmask, lowest bit first.
+  const candidates = buildRecordTypeCandidates(request).map((type) => parseRecordType(type));
   for (const fileRequest of candidates) {
     const verification = await verify(fileRequest);
     if (verification.valid)
