@@ -99,7 +99,7 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
         dnsName: args.dnsName,
         csr: args.csr,
         fee: args.fee,
-        blockNumber: entry.blockNumber as bigint,
+        blockNumber: entry.blockNumber,
       };
     });
     store.recordRange(options.orders, confirmed + 1n, events);
@@ -110,12 +110,12 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
   };
 
   const orderStatus = async (orderId: bigint): Promise<number> => {
-    const order = (await publicClient.readContract({
+    const order = await publicClient.readContract({
       address: options.orders,
       abi,
       functionName: "getOrder",
       args: [orderId],
-    })) as { status: number };
+    });
     return Number(order.status);
   };
 

@@ -2,6 +2,7 @@
 // Hardhat's artifacts, and the one read of a name's on-chain context (`nameContext`) the
 // commands need: its owner, owner node, epoch and recordhash, exactly as `resolve()` reads them.
 import { readFileSync } from "node:fs";
+import type { ArtifactMap } from "hardhat/types/artifacts";
 import {
   type Abi,
   type Account,
@@ -45,14 +46,17 @@ export const NAME_CONTEXT_ABI = parseAbi([
   "error NameExpired(uint256 expiredAt)",
 ]);
 
-/** The compiled resolver ABI (Hardhat artifacts; scripts/setup.sh builds them). */
-export function loadResolverAbi(): Abi {
+/** The resolver ABI with its literal types (Hardhat's generated artifact types). */
+export type ResolverAbi = ArtifactMap["EnsgateResolver"]["abi"];
+
+/** The compiled resolver ABI (Hardhat artifacts; scripts/setup.sh builds them), typed. */
+export function loadResolverAbi(): ResolverAbi {
   const path = new URL(
     "../artifacts/contracts/EnsgateResolver.sol/EnsgateResolver.json",
     import.meta.url,
   );
   try {
-    return (JSON.parse(readFileSync(path, "utf8")) as { abi: Abi }).abi;
+    return (JSON.parse(readFileSync(path, "utf8")) as { abi: ResolverAbi }).abi;
   } catch {
     throw new ClientError(
       "the resolver ABI is missing: run `bash scripts/setup.sh` (it compiles the contracts)",

@@ -1,17 +1,21 @@
 // The order contract as the CA and the CLI see it: its ABI (Hardhat's artifact) and the
 // order-event shape. Who owns a name is the resolver's `nameContext` (client/chain.ts).
 import { readFileSync } from "node:fs";
-import { type Abi, type Address, getAddress, type Hex, isAddress, parseAbi } from "viem";
+import type { ArtifactMap } from "hardhat/types/artifacts";
+import { type Address, getAddress, type Hex, isAddress, parseAbi } from "viem";
 import { ClientError } from "./errors.ts";
 
-/** The compiled `CertificateOrders` ABI. */
-export function loadOrdersAbi(): Abi {
+/** The `CertificateOrders` ABI with its literal types (Hardhat's generated artifact types). */
+export type OrdersAbi = ArtifactMap["CertificateOrders"]["abi"];
+
+/** The compiled `CertificateOrders` ABI, typed: contract reads need no casts. */
+export function loadOrdersAbi(): OrdersAbi {
   const path = new URL(
     "../artifacts/contracts/CertificateOrders.sol/CertificateOrders.json",
     import.meta.url,
   );
   try {
-    return (JSON.parse(readFileSync(path, "utf8")) as { abi: Abi }).abi;
+    return (JSON.parse(readFileSync(path, "utf8")) as { abi: OrdersAbi }).abi;
   } catch {
     throw new ClientError("the CertificateOrders ABI is missing: run `npx hardhat build`");
   }

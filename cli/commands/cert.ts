@@ -99,12 +99,12 @@ export async function certRequestCommand(
   const connection = await context.chain();
   const wallet = await context.wallet();
   const abi = loadOrdersAbi();
-  const fee = (await connection.publicClient.readContract({
+  const fee = await connection.publicClient.readContract({
     address: orders,
     abi,
     functionName: "fees",
     args: [BigInt(kind)],
-  })) as bigint;
+  });
   output.step(
     `ordering a ${kind === 0 ? "domain CA" : "certificate"} for ${name} (fee ${fee} wei)`,
   );
@@ -133,18 +133,19 @@ export async function certRequestCommand(
   });
   if (receipt.status !== "success") throw new CliError(`the order transaction ${hash} reverted`);
   const [event] = parseEventLogs({ abi, logs: receipt.logs, eventName: "OrderRequested" });
-  const orderId = (event as unknown as { args: { orderId: bigint } }).args.orderId;
+  if (!event) throw new CliError(`the order transaction ${hash} logged no OrderRequested event`);
+  const orderId = event.args.orderId;
 
   output.step(`waiting for the CA to settle order ${orderId}`);
   const deadline = Date.now() + Number(options.timeout ?? 600) * 1000;
   let order: { status: number; certificateHash: Hex };
   for (;;) {
-    order = (await connection.publicClient.readContract({
+    order = await connection.publicClient.readContract({
       address: orders,
       abi,
       functionName: "getOrder",
       args: [orderId],
-    })) as typeof order;
+    });
     if (order.status !== ORDER_STATUS.Pending) break;
     if (Date.now() > deadline)
       throw new CliError(`order ${orderId} is still pending: the CA has not answered yet`);
@@ -158,7 +159,7 @@ export async function certRequestCommand(
       args: { orderId },
       fromBlock: receipt.blockNumber,
     });
-    const reason = (rejected as unknown as { args: { reason: string } } | undefined)?.args.reason;
+    const reason = rejected?.args.reason;
     throw new CliError(
       `order ${orderId} rejected: ${reason ?? "(no reason)"}; the fee is refunded (withdrawRefund)`,
     );

@@ -1,7 +1,8 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { Address, Hex } from "viem";
+import { getAddress, type Hex } from "viem";
 import { describeRecordhash, readOwnerRecordhash } from "../../client/chain.ts";
+import { requireSettings } from "../../client/config.ts";
 import { loadKeys, type StoredKeys } from "../../client/keyStore.ts";
 import { type PublishResult, publishTree } from "../../client/publishTree.ts";
 import { readTree, treeDir } from "../../client/recordsTree.ts";
@@ -100,10 +101,10 @@ async function checkOnChain(
   if (!context.online) return undefined;
   const published = `ipns://${keys.ipnsName}`;
   if (keys.keyName.startsWith("eth:")) {
-    const owner = keys.keyName.slice("eth:".length) as Address;
+    const owner = getAddress(keys.keyName.slice("eth:".length));
     const current = await readOwnerRecordhash(
       (await context.chain()).publicClient,
-      context.config.resolver as Address,
+      requireSettings(context.config, "resolver").resolver,
       owner,
     );
     if (pointsAt(current, keys.ipnsName)) return undefined;
