@@ -7,6 +7,7 @@ import { createApproval } from "../approvals.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
+import type { OptionSpecs, OptionsOf } from "../options.ts";
 import { currentEpoch, signingResolver } from "../signing.ts";
 
 /** The signer an approval is about: --signer, else the derived signer of the name's keys. */
@@ -35,11 +36,19 @@ async function ownedByWallet(
   return onchain;
 }
 
+/** The options of `ensgate approve`, declared once (their type: OptionsOf). */
+export const APPROVE_OPTIONS = {
+  "--signer <address>": "the signer to approve (default: the name's derived signer)",
+  "--onchain": "send approve(node, signer, true) instead",
+  "--v1": "a NameSys v1 approval (no epoch)",
+  "--epoch <n>": "epoch to approve under (default: the chain's, or 0 offline)",
+} as const satisfies OptionSpecs;
+
 /** `ensgate approve <name>`: an off-chain SIGN 3 approval file (default) or an on-chain `approve`. */
 export async function approveCommand(
   context: CommandContext,
   nameArgument: string,
-  options: { signer?: string; onchain?: boolean; v1?: boolean; epoch?: string },
+  options: OptionsOf<typeof APPROVE_OPTIONS>,
 ): Promise<void> {
   const name = parseNameArgument(nameArgument);
   const wallet = await context.wallet();
@@ -84,6 +93,13 @@ export async function approveCommand(
   );
 }
 
+/** The options of `ensgate revoke`, declared once (their type: OptionsOf). */
+export const REVOKE_OPTIONS = {
+  "--signer <address>": "the signer to revoke (default: the name's derived signer)",
+  "--epoch":
+    "bumpEpoch(node): revoke every record and off-chain approval of the name (and the names below it) signed so far; then `resign` and `publish`",
+} as const satisfies OptionSpecs;
+
 /**
  * `ensgate revoke <name>`: revoke an on-chain approval, or (--epoch) raise the name's epoch to
  * revoke every earlier signature for it and the names below it.
@@ -91,7 +107,7 @@ export async function approveCommand(
 export async function revokeCommand(
   context: CommandContext,
   nameArgument: string,
-  options: { signer?: string; epoch?: boolean },
+  options: OptionsOf<typeof REVOKE_OPTIONS>,
 ): Promise<void> {
   const name = parseNameArgument(nameArgument);
   const wallet = await context.wallet();

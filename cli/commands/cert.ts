@@ -51,25 +51,29 @@ import {
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
+import type { OptionSpecs, OptionsOf } from "../options.ts";
 
 const REGISTRY_ABI = parseAbi(["function resolver(bytes32 node) view returns (address)"]);
 const RESOLVE_ABI = parseAbi(["function resolve(bytes name, bytes data) view returns (bytes)"]);
 const TEXT_ABI = parseAbi(["function text(bytes32,string) view returns (string)"]);
 const DNS_ABI = parseAbi(["function dnsRecord(bytes32,bytes32,uint16) view returns (bytes)"]);
 
+/** The options of `ensgate cert request`, declared once (their type: OptionsOf). */
+export const CERT_REQUEST_OPTIONS = {
+  "--key <pem>": "use this PKCS#8 key (P-256 or secp256k1) instead of generating one",
+  "--key-type <type>": "key to generate: P-256 (default) or secp256k1",
+  "--kind <kind>": "end-entity (default) or intermediate (a domain CA for your own key)",
+  "--orders <address>": "the CertificateOrders contract (env ENSGATE_ORDERS)",
+  "--out <dir>": "where to write <name>.key.pem, <name>.crt.pem, <name>.root.pem (default .)",
+  "--bridge-domain <domain>": "DNS bridge domain to include (default deploy-ens-to-dns.com)",
+  "--timeout <seconds>": "how long to wait for the CA (default 600)",
+} as const satisfies OptionSpecs;
+
 /** `ensgate cert request <name>`. */
 export async function certRequestCommand(
   context: CommandContext,
   nameArgument: string,
-  options: {
-    key?: string;
-    keyType?: string;
-    kind?: string;
-    orders?: string;
-    out?: string;
-    bridgeDomain?: string;
-    timeout?: string;
-  },
+  options: OptionsOf<typeof CERT_REQUEST_OPTIONS>,
 ): Promise<void> {
   const { output } = context;
   const name = parseNameArgument(nameArgument);
@@ -198,11 +202,17 @@ export async function certRequestCommand(
   );
 }
 
+/** The options of `ensgate cert show`, declared once (their type: OptionsOf). */
+export const CERT_SHOW_OPTIONS = {
+  "--root <pem>": "the root to require at the end of the chain",
+  "--bridge-domain <domain>": "DNS bridge domain of the CA (default deploy-ens-to-dns.com)",
+} as const satisfies OptionSpecs;
+
 /** `ensgate cert show <name>`. */
 export async function certShowCommand(
   context: CommandContext,
   nameArgument: string,
-  options: { root?: string; bridgeDomain?: string },
+  options: OptionsOf<typeof CERT_SHOW_OPTIONS>,
 ): Promise<void> {
   const name = parseNameArgument(nameArgument);
   const chain = await fetchChain(context, name);

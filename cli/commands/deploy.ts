@@ -2,17 +2,23 @@ import { type Address, createWalletClient, getAddress, http, isAddress, zeroAddr
 import { deployEnsgate } from "../../scripts/stack/deployEnsgate.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
+import type { OptionSpecs, OptionsOf } from "../options.ts";
+
+/** The options of `ensgate deploy`, declared once (their type: OptionsOf). */
+export const DEPLOY_OPTIONS = {
+  "--name-wrapper <address>": "the NameWrapper (default: none, or the stand-in locally)",
+  "--registrar <address>":
+    "the .eth base registrar, for the expiry rule (default: none, or the stand-in locally)",
+  "--admin <address>": "admin of the default gateway lists (default: the deploying wallet)",
+  "--ipfs-gateways <urls>": "comma-separated IPFS path gateways, e.g. https://ipfs.io",
+  "--gateway-urls <urls>":
+    "comma-separated ensgate gateway URL templates, e.g. https://gw.example/{sender}/{data}",
+} as const satisfies OptionSpecs;
 
 /** `ensgate deploy`: deploys the resolver (and, on a local chain without a registry, the ENS fixtures). */
 export async function deployCommand(
   context: CommandContext,
-  options: {
-    nameWrapper?: string;
-    registrar?: string;
-    admin?: string;
-    ipfsGateways?: string;
-    gatewayUrls?: string;
-  },
+  options: OptionsOf<typeof DEPLOY_OPTIONS>,
 ): Promise<void> {
   const wallet = await context.wallet();
   const connection = await context.chain();

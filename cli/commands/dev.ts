@@ -19,6 +19,7 @@ import { demoRecordSet } from "../../scripts/stack/demoRecords.ts";
 import { createApproval } from "../approvals.ts";
 import type { CommandContext } from "../context.ts";
 import { announceDevnet, embeddedStoreOf } from "../devnet.ts";
+import type { OptionSpecs, OptionsOf } from "../options.ts";
 
 /**
  * The `ensgate` command the printed lines use: the repository's bin wrapper (bin/ensgate, which
@@ -34,10 +35,17 @@ function shellQuote(word: string): string {
 /** The demo name `ensgate dev` registers and publishes. */
 export const DEMO_NAME = "demo.eth";
 
+/** The options of `ensgate dev`, declared once (their type: OptionsOf). */
+export const DEV_OPTIONS = {
+  "--rpc-port <port>": "JSON-RPC port (default: a free one)",
+  "--gateway-port <port>": "ensgate gateway port (default: a free one)",
+  "--ipfs-port <port>": "IPFS path gateway port (default: a free one)",
+} as const satisfies OptionSpecs;
+
 /** Starts the devnet and keeps it up until SIGINT/SIGTERM; `ready` is called once it serves. */
 export async function devCommand(
   context: CommandContext,
-  options: { rpcPort?: string; gatewayPort?: string; ipfsPort?: string },
+  options: OptionsOf<typeof DEV_OPTIONS>,
 ): Promise<void> {
   const { output, config } = context;
   const port = (value: string | undefined) => (value === undefined ? undefined : Number(value));

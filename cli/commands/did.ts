@@ -4,9 +4,17 @@ import { createDidResolve, KNOWN_ENS_CHAINS } from "../../did/index.ts";
 import { ENS_DID_NETWORKS, encodeDidName, normalizeName } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
+import type { OptionSpecs, OptionsOf } from "../options.ts";
 
 /** The did:ens network name of the local development chain (Hardhat, anvil). */
 const LOCAL_NETWORK = { name: "localhost", chainId: 31337 };
+
+/** The options of `ensgate did`, declared once (their type: OptionsOf). */
+export const DID_OPTIONS = {
+  "--network <name>":
+    "did:ens network of the chain (default: mainnet, sepolia, holesky, goerli by chain id; localhost for 31337)",
+  "--name-wrapper <address>": "the NameWrapper (default: the known one on chains 1 and 11155111)",
+} as const satisfies OptionSpecs;
 
 /**
  * `ensgate did <did or name>`: resolves a did:ens DID on the configured chain, the way the
@@ -18,7 +26,7 @@ const LOCAL_NETWORK = { name: "localhost", chainId: 31337 };
 export async function didCommand(
   context: CommandContext,
   argument: string,
-  options: { network?: string; nameWrapper?: string },
+  options: OptionsOf<typeof DID_OPTIONS>,
 ): Promise<void> {
   const { config } = context;
   const { rpcUrl } = requireSettings(config, "rpcUrl");

@@ -5,6 +5,15 @@ import { buildKeygenOrigin } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
+import type { OptionSpecs, OptionsOf } from "../options.ts";
+
+/** The options of `ensgate keygen`, declared once (their type: OptionsOf). */
+export const KEYGEN_OPTIONS = {
+  "--wallet-wide": "keys for the wallet's own records tree (eth:<address>) instead of one name",
+  "--password <password>": "optional password mixed into the keys, as in NameSys",
+  "--force":
+    "derive even when the wallet does not own the name (e.g. before a transfer), and replace existing keys of that name",
+} as const satisfies OptionSpecs;
 
 /**
  * `ensgate keygen [name]`: SIGN 1 + SIGN 2 with the owner's wallet, then the NameSys keys.
@@ -14,7 +23,7 @@ import { parseNameArgument } from "../names.ts";
 export async function keygenCommand(
   context: CommandContext,
   nameArgument: string | undefined,
-  options: { walletWide?: boolean; password?: string; force?: boolean },
+  options: OptionsOf<typeof KEYGEN_OPTIONS>,
 ): Promise<void> {
   const { output, config } = context;
   const wallet = await context.wallet();

@@ -6,12 +6,18 @@ import { buildRecordhash, namehash } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
+import type { OptionSpecs, OptionsOf } from "../options.ts";
+
+/** The options of `ensgate recordhash`, declared once (their type: OptionsOf). */
+export const RECORDHASH_OPTIONS = {
+  "--owner": "set the wallet-wide recordhash (fallback for all the wallet's names)",
+} as const satisfies OptionSpecs;
 
 /** `ensgate recordhash <name>` (or `--owner`): points the name (or the wallet) at its IPNS records. */
 export async function recordhashCommand(
   context: CommandContext,
   nameArgument: string | undefined,
-  options: { owner?: boolean },
+  options: OptionsOf<typeof RECORDHASH_OPTIONS>,
 ): Promise<void> {
   const { resolver } = requireSettings(context.config, "resolver", "rpcUrl");
   const wallet = await context.wallet();

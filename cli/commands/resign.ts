@@ -22,6 +22,7 @@ import {
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
+import type { OptionSpecs, OptionsOf } from "../options.ts";
 import {
   approvalFor,
   currentEpoch,
@@ -38,11 +39,17 @@ type TreeRecord = {
   signedBy: "owner" | "derived";
 };
 
+/** The options of `ensgate resign`, declared once (their type: OptionsOf). */
+export const RESIGN_OPTIONS = {
+  "--valid-for <duration>": "v2 validity: 30d, 12h, 90m or seconds (default 30d)",
+  "--epoch <n>": "epoch to sign under (default: the chain's, or 0 offline)",
+} as const satisfies OptionSpecs;
+
 /** `ensgate resign <name>`: re-signs the name's records under the current epoch and validity. */
 export async function resignCommand(
   context: CommandContext,
   nameArgument: string,
-  options: { validFor?: string; epoch?: string },
+  options: OptionsOf<typeof RESIGN_OPTIONS>,
 ): Promise<void> {
   const name = parseNameArgument(nameArgument);
   const { config, output } = context;

@@ -11,6 +11,7 @@ import {
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
+import type { OptionSpecs, OptionsOf } from "../options.ts";
 import { parseTypeArgument, readValueArgument } from "../recordArguments.ts";
 import {
   approvalFor,
@@ -20,13 +21,21 @@ import {
   validUntilFor,
 } from "../signing.ts";
 
+/** The options of `ensgate set`, declared once (their type: OptionsOf). */
+export const SET_OPTIONS = {
+  "--v1": "a NameSys v1 record (no expiry, no epoch)",
+  "--valid-for <duration>": "v2 validity: 30d, 12h, 90m or seconds (default 30d)",
+  "--epoch <n>": "epoch to sign under (default: the chain's, or 0 offline)",
+  "--sign-with <who>": '"derived" (the keygen signer, default) or "owner" (the wallet itself)',
+} as const satisfies OptionSpecs;
+
 /** `ensgate set <name> <type> <value>`: signs one record into the local records tree. */
 export async function setCommand(
   context: CommandContext,
   nameArgument: string,
   typeArgument: string,
   valueArgument: string,
-  options: { v1?: boolean; validFor?: string; epoch?: string; signWith?: string },
+  options: OptionsOf<typeof SET_OPTIONS>,
 ): Promise<void> {
   const name = parseNameArgument(nameArgument);
   const value = readValueArgument(valueArgument);
