@@ -4,23 +4,12 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import {
-  type Address,
-  bytesToHex,
-  createPublicClient,
-  createWalletClient,
-  decodeFunctionResult,
-  encodeAbiParameters,
-  type Hex,
-  http,
-  parseAbi,
-  parseEventLogs,
-  zeroAddress,
-} from "viem";
+import { type Address, bytesToHex, createWalletClient, type Hex, http, parseEventLogs } from "viem";
 import { buildCertificateRequest } from "../../client/certificateRequest.ts";
 import { requireSettings } from "../../client/config.ts";
 import { writeFileAtomic } from "../../client/files.ts";
 import { loadOrdersAbi, ORDER_STATUS, ordersAddressOf } from "../../client/orderContract.ts";
+import { resolveRecord as resolveVerifiedRecord } from "../../client/resolveRecord.ts";
 import {
   CERTIFICATE_CHAIN_TEXT_KEY,
   type CertificateKeyType,
@@ -52,11 +41,6 @@ import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
 import type { OptionSpecs, OptionsOf } from "../options.ts";
-
-const REGISTRY_ABI = parseAbi(["function resolver(bytes32 node) view returns (address)"]);
-const RESOLVE_ABI = parseAbi(["function resolve(bytes name, bytes data) view returns (bytes)"]);
-const TEXT_ABI = parseAbi(["function text(bytes32,string) view returns (string)"]);
-const DNS_ABI = parseAbi(["function dnsRecord(bytes32,bytes32,uint16) view returns (bytes)"]);
 
 /** The options of `ensgate cert request`, declared once (their type: OptionsOf). */
 export const CERT_REQUEST_OPTIONS = {
@@ -279,7 +263,10 @@ async function fetchChain(context: CommandContext, name: string): Promise<x509.X
   return parsePemChain(pem);
 }
 
-/** One record of `name` as its human value ("" when unset), through the chain with CCIP-Read. */
+/**
+ * One record of `name` as its human value ("" when unset), through the chain with CCIP-Read and
+ * verified (client/resolveRecord.ts).
+ */
 async function resolveRecord(
   context: CommandContext,
   name: string,
@@ -287,39 +274,17 @@ async function resolveRecord(
 ): Promise<string> {
   const { registry, rpcUrl } = requireSettings(context.config, "registry", "rpcUrl");
   const connection = await context.chain();
-  const client = createPublicClient({ chain: connection.chain, transport: http(rpcUrl) });
-  let resolver: Address = zeroAddress;
-  for (
-    let candidate: string | undefined = name;
-    candidate && resolver === zeroAddress;
-    candidate = parentName(candidate)
-  )
-    resolver = await client.readContract({
-      address: registry,
-      abi: REGISTRY_ABI,
-      functionName: "resolver",
-      args: [namehash(candidate)],
-    });
-  if (resolver === zeroAddress) throw new CliError(`${name} has no resolver`);
-  let answer: Hex;
-  try {
-    answer = await client.readContract({
-      address: resolver,
-      abi: RESOLVE_ABI,
-      functionName: "resolve",
-      args: [dnsEncodeName(name), encodeRecordCall(namehash(name), request)],
-    });
-  } catch (error) {
-    throw new CliError(`resolving the certificate of ${name} failed: ${describeError(error)}`);
-  }
-  const value = decodeFunctionResult({
-    abi: request.type === "text" ? TEXT_ABI : DNS_ABI,
-    data: answer,
-  }) as string;
-  if (value === "" || value === "0x") return "";
-  return request.type === "text"
-    ? value
-    : decodeRecordValue(request, encodeAbiParameters([{ type: "bytes" }], [value as Hex]));
+  const { values, verified } = await resolveVerifiedRecord({
+    chain: connection.chain,
+    rpcUrl,
+    publicClient: connection.publicClient,
+    registry,
+    name,
+    request,
+  });
+  if (verified) return verified.value;
+  // A resolver that answered on-chain (not through ensgate): its text as it is.
+  return request.type === "text" && typeof values === "string" ? values : "";
 }
 
 function parseKeyType(value: string | undefined): CertificateKeyType {

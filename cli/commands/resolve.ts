@@ -1,53 +1,17 @@
-import {
-  type Address,
-  BaseError,
-  type CcipRequestParameters,
-  ContractFunctionRevertedError,
-  ccipRequest,
-  createPublicClient,
-  decodeErrorResult,
-  decodeFunctionResult,
-  type Hex,
-  http,
-  parseAbi,
-  zeroAddress,
-} from "viem";
-import {
-  describeRecordhash,
-  isApprovedOnPath,
-  loadResolverAbi,
-  readNameContext,
-} from "../../client/chain.ts";
+import { type Address, type Hex, zeroAddress } from "viem";
+import { describeRecordhash, readNameContext } from "../../client/chain.ts";
 import { requireSettings } from "../../client/config.ts";
+import { resolveRecord } from "../../client/resolveRecord.ts";
 import {
   buildRecordType,
-  buildRecordTypeCandidates,
-  decodeRecordCall,
-  decodeRecordValue,
   decodeResolveOffchainCall,
-  describeError,
-  dnsDecodeName,
-  dnsEncodeName,
-  encodeRecordCall,
   expandRecordhash,
-  getRecordFunction,
-  namehash,
-  parentName,
   parseRecordhash,
-  parseRecordType,
-  RESOLVE_OFFCHAIN_SELECTOR,
-  type RecordRequest,
-  verifyRecord,
 } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
 import { parseLookupArguments } from "../recordArguments.ts";
-
-const REGISTRY_ABI = parseAbi(["function resolver(bytes32 node) view returns (address)"]);
-const EXTENDED_RESOLVER_ABI = parseAbi([
-  "function resolve(bytes name, bytes data) view returns (bytes)",
-]);
 
 /**
  * `ensgate resolve <name> [type]`: resolves through the chain with CCIP-Read, like a wallet
@@ -63,42 +27,15 @@ export async function resolveCommand(
   const name = parseNameArgument(nameArgument);
   const request = parseLookupArguments(typeArgument, rest);
   const connection = await context.chain();
-  const resolver = await findResolver(connection.publicClient, registry, name);
-
-  // Capture the gateway's answer on its way to the callback, to explain who signed it.
-  const lookups: { callData: Hex; response: Hex; urls: readonly string[] }[] = [];
-  const client = createPublicClient({
+  const { resolver, values, lookup, verified } = await resolveRecord({
     chain: connection.chain,
-    transport: http(rpcUrl),
-    ccipRead: {
-      async request(parameters: CcipRequestParameters) {
-        const response = await ccipRequest(parameters);
-        if (parameters.data.startsWith(RESOLVE_OFFCHAIN_SELECTOR))
-          lookups.push({ callData: parameters.data, response, urls: parameters.urls });
-        return response;
-      },
-    },
+    rpcUrl,
+    publicClient: connection.publicClient,
+    registry,
+    name,
+    request,
   });
-  let answer: Hex;
-  try {
-    answer = await client.readContract({
-      address: resolver,
-      // The full ensgate ABI names its custom errors (StaleEpoch, UnapprovedSigner, ...).
-      abi: [...EXTENDED_RESOLVER_ABI, ...loadResolverAbi().filter((item) => item.type === "error")],
-      functionName: "resolve",
-      args: [dnsEncodeName(name), encodeRecordCall(namehash(name), request)],
-    });
-  } catch (error) {
-    throw new CliError(
-      `resolving ${buildRecordType(request)} of ${name} failed: ${describeRevert(error)}`,
-    );
-  }
-  const values = decodeFunctionResult({
-    abi: [getRecordFunction(request.type)],
-    data: answer,
-  }) as unknown;
-  const lookup = lookups.at(-1);
-  if (!lookup || lookup.response === "0x") {
+  if (!verified) {
     const empty = isEmptyAnswer(values);
     // "Not set" only when the name's records tree was read: an unreadable tree is an error.
     if (empty)
@@ -116,7 +53,7 @@ export async function resolveCommand(
     );
     return;
   }
-  const explanation = await explain(lookup, connection, resolver);
+  const explanation = verified;
   context.output.result(
     [
       `${name} ${buildRecordType(explanation.fileRequest)}: ${explanation.value}`,
@@ -134,45 +71,6 @@ export async function resolveCommand(
       resolver,
       verified: true,
     },
-  );
-}
-
-/** Re-runs the core verification on the captured answer, to name the signer and the rule. */
-async function explain(
-  lookup: { callData: Hex; response: Hex },
-  connection: Awaited<ReturnType<CommandContext["chain"]>>,
-  resolver: Address,
-) {
-  const call = decodeResolveOffchainCall(lookup.callData);
-  const name = dnsDecodeName(call.dnsName);
-  const { request } = decodeRecordCall(call.data);
-  // For an ABI bitmask the answering file is the one named by the signed content type.
-  const verify = async (fileRequest: RecordRequest) =>
-    verifyRecord(lookup.response, {
-      name,
-      request: fileRequest,
-      chainId: call.chainId,
-      // The EIP-3668 sender: the resolver v2 records are bound to.
-      resolver,
-      owner: call.owner,
-      epoch: call.epoch,
-      now: BigInt(Math.floor(Date.now() / 1000)),
-      isApprovedOnChain: (signer) =>
-        isApprovedOnPath(connection.publicClient, resolver, call.owner, name, signer),
-    });
-  // lib's candidates: one file per content type of an ABI bitmask, lowest bit first.
-  const candidates = buildRecordTypeCandidates(request).map((type) => parseRecordType(type));
-  for (const fileRequest of candidates) {
-    const verification = await verify(fileRequest);
-    if (verification.valid)
-      return {
-        ...verification,
-        fileRequest,
-        value: decodeRecordValue(fileRequest, verification.result),
-      };
-  }
-  throw new CliError(
-    `the answer for ${name} verified on-chain but not with the core library: report this`,
   );
 }
 
@@ -250,45 +148,6 @@ async function assertHasRecordhash(
     throw new CliError(
       `${name} has no records tree: neither it, an ancestor nor its owner ${onchain.owner} has a recordhash on the resolver ${resolver}; run \`ensgate recordhash ${name}\``,
     );
-}
-
-/** The ENSIP-10 resolver of a name: the closest ancestor's resolver in the registry. */
-async function findResolver(
-  client: Awaited<ReturnType<CommandContext["chain"]>>["publicClient"],
-  registry: Address,
-  name: string,
-): Promise<Address> {
-  for (let candidate: string | undefined = name; candidate; candidate = parentName(candidate)) {
-    const resolver = await client.readContract({
-      address: registry,
-      abi: REGISTRY_ABI,
-      functionName: "resolver",
-      args: [namehash(candidate)],
-    });
-    if (resolver !== zeroAddress) return resolver;
-  }
-  throw new CliError(`${name} has no resolver`);
-}
-
-/** Names the contract's custom error when the failure is a revert (e.g. `StaleEpoch(0, 1)`). */
-function describeRevert(error: unknown): string {
-  const revert =
-    error instanceof BaseError
-      ? error.walk((cause) => cause instanceof ContractFunctionRevertedError)
-      : undefined;
-  if (revert instanceof ContractFunctionRevertedError) {
-    if (revert.data)
-      return `the resolver reverted with ${revert.data.errorName}(${(revert.data.args ?? []).join(", ")})`;
-    if (revert.raw) {
-      try {
-        const decoded = decodeErrorResult({ abi: loadResolverAbi(), data: revert.raw });
-        return `the resolver reverted with ${decoded.errorName}(${(decoded.args ?? []).join(", ")})`;
-      } catch {
-        return `the resolver reverted with ${revert.raw}`;
-      }
-    }
-  }
-  return describeError(error);
 }
 
 /** True for the zero value an unset record answers with. */
