@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type Address, bytesToHex, createWalletClient, type Hex, http, parseEventLogs } from "viem";
+import { bytesToHex, createWalletClient, type Hex, http, parseEventLogs } from "viem";
 import { buildCertificateRequest } from "../../client/certificateRequest.ts";
 import { requireSettings } from "../../client/config.ts";
 import { writeFileAtomic } from "../../client/files.ts";
@@ -28,15 +28,7 @@ import {
   verifyCertificateChainLinks,
   type x509,
 } from "../../lib/certs/index.ts";
-import {
-  decodeRecordValue,
-  describeError,
-  dnsEncodeName,
-  encodeRecordCall,
-  namehash,
-  parentName,
-  type RecordRequest,
-} from "../../lib/index.ts";
+import { describeError, dnsEncodeName, type RecordRequest } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseNameArgument } from "../names.ts";
