@@ -50,6 +50,11 @@ contract EnsgateResolver is
     /// @dev An approval shorter than this means "none attached" (as in NameSys).
     uint256 private constant MIN_APPROVAL_SIGNATURE_SIZE = 64;
 
+    /// @dev This resolver's EIP-55 address digits (`EnsgateEncoding.checksum`), for its CAIP-10 id
+    ///      in v2 messages: checksumming `address(this)` in every callback costs about 1,800 gas.
+    uint256 private immutable _checksumHigh;
+    uint256 private immutable _checksumLow;
+
     /// @dev What `resolve()` hands to `resolveCallback()` in `extraData`, after the check hash.
     struct Lookup {
         uint256 deadline;
@@ -77,6 +82,9 @@ contract EnsgateResolver is
         string[] memory gatewayServices
     ) NameOwnership(ens_, nameWrapper_, registrar_) Ownable(admin) {
         _setDefaultGateways(ipfsGateways, gatewayServices);
+        (uint256 high, uint256 low) = EnsgateEncoding.checksum(address(this));
+        _checksumHigh = high;
+        _checksumLow = low;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -162,6 +170,9 @@ contract EnsgateResolver is
         if (record.epoch < lookup.epoch) revert StaleEpoch(record.epoch, lookup.epoch);
         if (record.epoch > lookup.epoch) revert FutureEpoch(record.epoch, lookup.epoch);
 
+        // Each account's CAIP-10 id is formatted once: the signer's appears in SIGN 4 and SIGN 3.
+        bytes memory signerAccount = RecordMessages.caip10(block.chainid, record.signer);
+        bytes memory resolverAccount = record.v2 ? _resolverAccount() : bytes("");
         bytes32 recordDigest = RecordMessages.recordDigest(
             RecordMessages.RecordMessage({
                 name: lookup.name,
@@ -170,9 +181,8 @@ contract EnsgateResolver is
                 v2: record.v2,
                 validUntil: record.validUntil,
                 epoch: record.epoch,
-                resolver: address(this),
-                signer: record.signer,
-                chainId: block.chainid
+                resolver: resolverAccount,
+                signer: signerAccount
             })
         );
         if (!_isSignedBy(recordDigest, record.recordSignature, record.signer)) revert InvalidRecordSignature();
@@ -182,12 +192,11 @@ contract EnsgateResolver is
             bytes32 approvalDigest = RecordMessages.approvalDigest(
                 RecordMessages.ApprovalMessage({
                     name: lookup.name,
-                    signer: record.signer,
+                    signer: signerAccount,
                     v2: record.v2,
                     epoch: record.epoch,
-                    resolver: address(this),
-                    owner: lookup.owner,
-                    chainId: block.chainid
+                    resolver: resolverAccount,
+                    owner: RecordMessages.caip10(block.chainid, lookup.owner)
                 })
             );
             if (!_isSignedBy(approvalDigest, record.approvalSignature, lookup.owner)) revert InvalidApproval();
@@ -256,6 +265,11 @@ contract EnsgateResolver is
         }
         lookup = abi.decode(encoded, (Lookup));
         if (block.timestamp > lookup.deadline) revert LookupExpired(lookup.deadline);
+    }
+
+    /// @dev This resolver's CAIP-10 id on the current chain (`eip155:<chain id>:<EIP-55 address>`).
+    function _resolverAccount() private view returns (bytes memory) {
+        return RecordMessages.caip10Checksummed(block.chainid, _checksumHigh, _checksumLow);
     }
 
     /// @dev Canonical 65-byte ECDSA (v 27/28, low s) signature of `digest` by `expected`.

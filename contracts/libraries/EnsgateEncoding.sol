@@ -106,6 +106,9 @@ library EnsgateEncoding {
         return abi.encodePacked("b", high, low);
     }
 
+    /// @dev Numbers below this have at most 32 digits: `decimalWord` writes them as one word.
+    uint256 private constant SHORT_DECIMAL_LIMIT = 1e32;
+
     /// @notice Number of decimal digits of `value` (1 for zero).
     function decimalLength(uint256 value) internal pure returns (uint256 length) {
         length = 1;
@@ -115,8 +118,33 @@ library EnsgateEncoding {
         }
     }
 
+    /// @notice The decimal digits of `value` (< 10^32) as one left-aligned ASCII word, zero after
+    ///         the digits, and how many digits there are.
+    function decimalWord(uint256 value) internal pure returns (uint256 word, uint256 length) {
+        // Shifts each digit in at the top of the word, last digit first: one pass, where counting
+        // the digits first and writing them with MSTORE8 costs about twice as much.
+        assembly ("memory-safe") {
+            for {} 1 {} {
+                word := or(shr(8, word), shl(248, add(48, mod(value, 10))))
+                length := add(length, 1)
+                value := div(value, 10)
+                if iszero(value) { break }
+            }
+        }
+    }
+
     /// @notice Writes `value` in decimal at memory `ptr` and returns the end pointer.
+    /// @dev Up to 32 digits are written with one MSTORE: the bytes from the end up to `ptr + 32`
+    ///      are zeroed, so write what follows afterwards.
     function writeDecimal(uint256 ptr, uint256 value) internal pure returns (uint256 end) {
+        if (value < SHORT_DECIMAL_LIMIT) {
+            (uint256 word, uint256 length) = decimalWord(value);
+            // One MSTORE of the digit word into the caller's buffer.
+            assembly ("memory-safe") {
+                mstore(ptr, word)
+            }
+            return ptr + length;
+        }
         end = ptr + decimalLength(value);
         // MSTORE8 per digit from the end: writing into the caller's buffer needs raw memory access.
         assembly ("memory-safe") {
@@ -132,14 +160,18 @@ library EnsgateEncoding {
 
     /// @notice `value` in decimal as bytes.
     function decimal(uint256 value) internal pure returns (bytes memory out) {
-        uint256 length = decimalLength(value);
+        uint256 length = value < SHORT_DECIMAL_LIMIT ? 32 : decimalLength(value);
         out = new bytes(length);
         uint256 ptr;
         // The address of `out`'s first byte, for writeDecimal.
         assembly ("memory-safe") {
             ptr := add(out, 32)
         }
-        writeDecimal(ptr, value);
+        uint256 end = writeDecimal(ptr, value);
+        // Trims a short number's 32-byte allocation to its digits (the rest is zero already).
+        assembly ("memory-safe") {
+            mstore(out, sub(end, ptr))
+        }
     }
 
     /// @notice `0x` followed by the 64 lowercase hex digits of `value`.

@@ -23,7 +23,8 @@ import {EnsgateEncoding} from "./EnsgateEncoding.sol";
 ///          Resolver: eip155:1:0x<resolver, EIP-55>       (v2)
 ///          Signed By: eip155:1:0x<signer, EIP-55>
 library RecordMessages {
-    /// @notice What SIGN 4 binds.
+    /// @notice What SIGN 4 binds. Accounts are CAIP-10 account ids (`caip10`), formatted once by
+    ///         the caller: the signer's appears in SIGN 4 and SIGN 3, the resolver's is fixed.
     struct RecordMessage {
         bytes name; // dotted name (`Origin`)
         bytes recordType; // file path without `.json`
@@ -31,27 +32,27 @@ library RecordMessages {
         bool v2;
         uint256 validUntil; // v2
         uint256 epoch; // v2
-        address resolver; // v2
-        address signer;
-        uint256 chainId;
+        bytes resolver; // v2: the resolver's CAIP-10 account id
+        bytes signer; // the signer's CAIP-10 account id
     }
 
-    /// @notice What SIGN 3 binds: `owner` approves `signer` for `name`.
+    /// @notice What SIGN 3 binds: `owner` approves `signer` for `name` (accounts as CAIP-10 ids).
     struct ApprovalMessage {
         bytes name;
-        address signer;
+        bytes signer;
         bool v2;
         uint256 epoch; // v2
-        address resolver; // v2
-        address owner;
-        uint256 chainId;
+        bytes resolver; // v2
+        bytes owner;
     }
 
-    /// @dev Room for a message's fixed text, decimals and accounts: the longest (v2 SIGN 4 with
-    ///      78-digit numbers) needs 600 bytes, plus 32 for the last MSTORE's spill.
-    uint256 private constant FIXED_TEXT_ROOM = 640;
+    /// @dev Room for a message's fixed text and decimals: the longest (v2 SIGN 4 with 78-digit
+    ///      numbers) needs 344 bytes, plus 32 for the last MSTORE's spill.
+    uint256 private constant FIXED_TEXT_ROOM = 384;
     /// @dev Room before the message for the EIP-191 header and its decimal length.
     uint256 private constant HEADER_ROOM = 64;
+    /// @dev The longest CAIP-10 id `caip10` writes (7 + 78 + 3 + 40), plus 32 for the last MSTORE's spill.
+    uint256 private constant CAIP10_ROOM = 160;
 
     /// @notice The EIP-191 digest of SIGN 4.
     /// @dev Writes the text once into one buffer and hashes it with its EIP-191 header in place:
@@ -60,7 +61,9 @@ library RecordMessages {
     /// @param message The bound fields.
     /// @return The digest `ECDSA.recover` checks.
     function recordDigest(RecordMessage memory message) internal pure returns (bytes32) {
-        uint256 start = _reserve(message.name.length + message.recordType.length);
+        uint256 start = _reserve(
+            message.name.length + message.recordType.length + message.resolver.length + message.signer.length
+        );
         uint256 w = _put(start, "Requesting Signature To Update E", 32);
         w = _put(w, "NS Record\n\nOrigin: ", 19);
         w = _putBytes(w, message.name);
@@ -74,10 +77,10 @@ library RecordMessages {
             w = _put(w, "\nEpoch: ", 8);
             w = EnsgateEncoding.writeDecimal(w, message.epoch);
             w = _put(w, "\nResolver: ", 11);
-            w = _putCaip10(w, message.chainId, message.resolver);
+            w = _putBytes(w, message.resolver);
         }
         w = _put(w, "\nSigned By: ", 12);
-        w = _putCaip10(w, message.chainId, message.signer);
+        w = _putBytes(w, message.signer);
         return _eip191Digest(start, w);
     }
 
@@ -86,21 +89,58 @@ library RecordMessages {
     /// @param message The bound fields.
     /// @return The digest `ECDSA.recover` checks.
     function approvalDigest(ApprovalMessage memory message) internal pure returns (bytes32) {
-        uint256 start = _reserve(message.name.length);
+        uint256 start = _reserve(
+            message.name.length + message.signer.length + message.resolver.length + message.owner.length
+        );
         uint256 w = _put(start, "Requesting Signature To Approve ", 32);
         w = _put(w, "ENS Records Signer\n\nOrigin: ", 28);
         w = _putBytes(w, message.name);
         w = _put(w, "\nApproved Signer: ", 18);
-        w = _putCaip10(w, message.chainId, message.signer);
+        w = _putBytes(w, message.signer);
         if (message.v2) {
             w = _put(w, "\nEpoch: ", 8);
             w = EnsgateEncoding.writeDecimal(w, message.epoch);
             w = _put(w, "\nResolver: ", 11);
-            w = _putCaip10(w, message.chainId, message.resolver);
+            w = _putBytes(w, message.resolver);
         }
         w = _put(w, "\nApproved By: ", 14);
-        w = _putCaip10(w, message.chainId, message.owner);
+        w = _putBytes(w, message.owner);
         return _eip191Digest(start, w);
+    }
+
+    /// @notice CAIP-10 account id: `eip155:<chainId>:<EIP-55 address>`.
+    /// @dev `caip10Reference` is the plain-Solidity reference; a test compares them.
+    /// @param chainId The chain id.
+    /// @param account The address.
+    /// @return The account id.
+    function caip10(uint256 chainId, address account) internal pure returns (bytes memory) {
+        (uint256 high, uint256 low) = EnsgateEncoding.checksum(account);
+        return caip10Checksummed(chainId, high, low);
+    }
+
+    /// @notice `caip10` of an address already checksummed by `EnsgateEncoding.checksum` (the
+    ///         resolver checksums its own address once, at deployment).
+    /// @param chainId The chain id.
+    /// @param high The first 32 checksummed digits.
+    /// @param low The last 8, left-aligned.
+    /// @return account The account id.
+    function caip10Checksummed(uint256 chainId, uint256 high, uint256 low) internal pure returns (bytes memory account) {
+        uint256 start;
+        // Allocates the id's longest size; its length is set once written.
+        assembly ("memory-safe") {
+            account := mload(0x40)
+            start := add(account, 32)
+            mstore(0x40, add(start, CAIP10_ROOM))
+        }
+        uint256 w = _put(start, "eip155:", 7);
+        w = EnsgateEncoding.writeDecimal(w, chainId);
+        w = _put(w, ":0x", 3);
+        w = _put(w, bytes32(high), 32);
+        w = _put(w, bytes32(low), 8);
+        // The id's length (the bytes after it are zero: `low`'s padding).
+        assembly ("memory-safe") {
+            mstore(account, sub(w, start))
+        }
     }
 
     /// @notice `recordDigest` with chained `bytes.concat`: the readable reference of the optimized routine.
@@ -123,10 +163,10 @@ library RecordMessages {
                 "\nEpoch: ",
                 EnsgateEncoding.decimal(message.epoch),
                 "\nResolver: ",
-                caip10(message.chainId, message.resolver)
+                message.resolver
             );
         }
-        text = bytes.concat(text, "\nSigned By: ", caip10(message.chainId, message.signer));
+        text = bytes.concat(text, "\nSigned By: ", message.signer);
         return MessageHashUtils.toEthSignedMessageHash(text);
     }
 
@@ -138,7 +178,7 @@ library RecordMessages {
             "Requesting Signature To Approve ENS Records Signer\n\nOrigin: ",
             message.name,
             "\nApproved Signer: ",
-            caip10(message.chainId, message.signer)
+            message.signer
         );
         if (message.v2) {
             text = bytes.concat(
@@ -146,23 +186,23 @@ library RecordMessages {
                 "\nEpoch: ",
                 EnsgateEncoding.decimal(message.epoch),
                 "\nResolver: ",
-                caip10(message.chainId, message.resolver)
+                message.resolver
             );
         }
-        text = bytes.concat(text, "\nApproved By: ", caip10(message.chainId, message.owner));
+        text = bytes.concat(text, "\nApproved By: ", message.owner);
         return MessageHashUtils.toEthSignedMessageHash(text);
     }
 
-    /// @notice CAIP-10 account id: `eip155:<chainId>:<EIP-55 address>`.
+    /// @notice `caip10` with `bytes.concat`: the readable reference of the optimized routine.
     /// @param chainId The chain id.
     /// @param account The address.
     /// @return The account id.
-    function caip10(uint256 chainId, address account) internal pure returns (bytes memory) {
+    function caip10Reference(uint256 chainId, address account) internal pure returns (bytes memory) {
         return bytes.concat("eip155:", EnsgateEncoding.decimal(chainId), ":", EnsgateEncoding.checksumString(account));
     }
 
-    /// @dev Allocates a message buffer for `variableLength` bytes of names and record types plus
-    ///      the fixed text, with room for the EIP-191 header before it; returns where the text starts.
+    /// @dev Allocates a message buffer for `variableLength` bytes of names, record types and
+    ///      accounts plus the fixed text, with room for the EIP-191 header before it; returns where the text starts.
     function _reserve(uint256 variableLength) private pure returns (uint256 start) {
         // Moves the free memory pointer past the buffer; memory is only paid for where it is written.
         assembly ("memory-safe") {
@@ -200,31 +240,18 @@ library RecordMessages {
         return ptr + 64;
     }
 
-    /// @dev Writes `caip10(chainId, account)` at `ptr`.
-    function _putCaip10(uint256 ptr, uint256 chainId, address account) private pure returns (uint256 end) {
-        uint256 w = _put(ptr, "eip155:", 7);
-        w = EnsgateEncoding.writeDecimal(w, chainId);
-        w = _put(w, ":0x", 3);
-        (uint256 high, uint256 low) = EnsgateEncoding.checksum(account);
-        w = _put(w, bytes32(high), 32);
-        return _put(w, bytes32(low), 8);
-    }
-
     /// @dev keccak256("\x19Ethereum Signed Message:\n" ‖ decimal(length) ‖ text), text = [start, end):
     ///      `MessageHashUtils.toEthSignedMessageHash(text)` without copying the text.
     function _eip191Digest(uint256 start, uint256 end) private pure returns (bytes32 digest) {
-        uint256 length = end - start;
-        uint256 header = start - 26 - EnsgateEncoding.decimalLength(length);
-        uint256 saved;
-        // Writes the 26-byte header in one MSTORE before the text (restoring the text's first word
-        // it may spill into); the decimal length then fills the gap up to `start`.
+        (uint256 digits, uint256 digitCount) = EnsgateEncoding.decimalWord(end - start);
+        uint256 header = start - 26 - digitCount;
+        // Writes the 26-byte header and the length digits with two MSTOREs right before the text,
+        // restoring the text's first word they spill into, and hashes it all in place.
         assembly ("memory-safe") {
-            saved := mload(start)
+            let saved := mload(start)
             mstore(header, "\x19Ethereum Signed Message:\n")
+            mstore(add(header, 26), digits)
             mstore(start, saved)
-        }
-        EnsgateEncoding.writeDecimal(header + 26, length);
-        assembly ("memory-safe") {
             digest := keccak256(header, sub(end, header))
         }
     }

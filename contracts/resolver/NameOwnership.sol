@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IBaseRegistrarExpiry, IENSRegistryOwner, INameWrapperOwner} from "../interfaces/IEnsOwnership.sol";
 import {IEnsgateResolver} from "../interfaces/IEnsgateResolver.sol";
 import {DnsName} from "../libraries/DnsName.sol";
+import {EnsReads} from "../libraries/EnsReads.sol";
 
 /// @title Who owns a name, read from ENS
 /// @notice The owner of a name is the owner of its closest ancestor (itself included) that exists,
@@ -51,14 +52,14 @@ abstract contract NameOwnership is IEnsgateResolver {
         if (owner == address(0)) revert NameNotFound();
         if (nodes[topLevel] == ETH_NODE && address(registrar) != address(0)) {
             bytes32 secondLevelLabel = keccak256(DnsName.label(name, offsets[topLevel - 1]));
-            uint256 ownedUntil = registrar.nameExpires(uint256(secondLevelLabel)) + GRACE_PERIOD;
+            uint256 ownedUntil = EnsReads.nameExpires(registrar, uint256(secondLevelLabel)) + GRACE_PERIOD;
             if (block.timestamp > ownedUntil) revert NameExpired(ownedUntil);
         }
     }
 
     /// @dev The registry owner of `node`, or its NameWrapper owner when the wrapper holds it.
     function _nodeOwner(bytes32 node) internal view returns (address owner) {
-        owner = ens.owner(node);
-        if (owner != address(0) && owner == address(nameWrapper)) owner = nameWrapper.ownerOf(uint256(node));
+        owner = EnsReads.owner(ens, node);
+        if (owner != address(0) && owner == address(nameWrapper)) owner = EnsReads.ownerOf(nameWrapper, uint256(node));
     }
 }

@@ -4,8 +4,11 @@ pragma solidity ^0.8.28;
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {DnsName} from "../libraries/DnsName.sol";
 import {EnsgateEncoding} from "../libraries/EnsgateEncoding.sol";
+import {EnsReads} from "../libraries/EnsReads.sol";
 import {EnsgateGatewayList} from "../libraries/EnsgateGatewayList.sol";
+import {IBaseRegistrarExpiry, IENSRegistryOwner, INameWrapperOwner} from "../interfaces/IEnsOwnership.sol";
 import {LookupUrls} from "../libraries/LookupUrls.sol";
+import {RecordMessages} from "../libraries/RecordMessages.sol";
 import {RecordRequest} from "../libraries/RecordRequest.sol";
 
 /// @title Exposes each optimized library routine next to its plain-Solidity reference
@@ -45,6 +48,55 @@ contract LibraryReferencesHarness {
         return RecordRequest.textRecordTypeReference(key);
     }
 
+    function dynamicArgument(bytes calldata data, uint256 index) external pure returns (bytes memory) {
+        return RecordRequest.dynamicArgument(data, index);
+    }
+
+    function dynamicArgumentReference(bytes calldata data, uint256 index) external pure returns (bytes memory) {
+        return RecordRequest.dynamicArgumentReference(data, index);
+    }
+
+    /// @notice The ENS reads, sent to this contract's fallback (a stand-in answering per `argument`).
+    function ensReads(uint256 argument) external view returns (address owner, address wrapped, uint256 expires) {
+        owner = EnsReads.owner(IENSRegistryOwner(address(this)), bytes32(argument));
+        wrapped = EnsReads.ownerOf(INameWrapperOwner(address(this)), argument);
+        expires = EnsReads.nameExpires(IBaseRegistrarExpiry(address(this)), argument);
+    }
+
+    function ensReadsReference(uint256 argument) external view returns (address owner, address wrapped, uint256 expires) {
+        owner = EnsReads.ownerReference(IENSRegistryOwner(address(this)), bytes32(argument));
+        wrapped = EnsReads.ownerOfReference(INameWrapperOwner(address(this)), argument);
+        expires = EnsReads.nameExpiresReference(IBaseRegistrarExpiry(address(this)), argument);
+    }
+
+    /// @notice Expiry only (an address answer with dirty bits stops `ensReads` at the first read).
+    function expiry(uint256 argument) external view returns (uint256) {
+        return EnsReads.nameExpires(IBaseRegistrarExpiry(address(this)), argument);
+    }
+
+    function expiryReference(uint256 argument) external view returns (uint256) {
+        return EnsReads.nameExpiresReference(IBaseRegistrarExpiry(address(this)), argument);
+    }
+
+    /// @notice Stand-in ENS contract for `ensReads`: for the argument word `a`, byte 0 = 1 reverts,
+    ///         byte 1 is the answer's length (up to 64), and the answer is `a` with those two bytes
+    ///         cleared, twice.
+    fallback(bytes calldata input) external returns (bytes memory answer) {
+        uint256 a = uint256(bytes32(input[4:36]));
+        uint256 value = a & (type(uint256).max >> 16);
+        answer = abi.encodePacked(value, value);
+        uint256 length = (a >> 240) & 0xff;
+        if (length > 64) length = 64;
+        assembly ("memory-safe") {
+            mstore(answer, length)
+        }
+        if (a >> 248 == 1) {
+            assembly ("memory-safe") {
+                revert(add(answer, 32), length)
+            }
+        }
+    }
+
     function decodeGatewayList(string[] memory prefixes, string[] memory services)
         external
         pure
@@ -79,6 +131,84 @@ contract LibraryReferencesHarness {
         bytes[] memory recordTypes
     ) external pure returns (string[] memory) {
         return LookupUrls.buildReference(services, prefixes, ipnsKey, folder, recordTypes);
+    }
+
+    /// @dev The SIGN 4 and SIGN 3 fields, with accounts as addresses.
+    struct MessageFields {
+        bytes name;
+        bytes recordType;
+        bytes32 resultHash;
+        bool v2;
+        uint256 validUntil;
+        uint256 epoch;
+        uint256 chainId;
+        address resolver;
+        address signer;
+        address owner;
+    }
+
+    function recordDigest(MessageFields memory f) external pure returns (bytes32) {
+        return RecordMessages.recordDigest(
+            RecordMessages.RecordMessage(
+                f.name,
+                f.recordType,
+                f.resultHash,
+                f.v2,
+                f.validUntil,
+                f.epoch,
+                f.v2 ? RecordMessages.caip10(f.chainId, f.resolver) : bytes(""),
+                RecordMessages.caip10(f.chainId, f.signer)
+            )
+        );
+    }
+
+    function recordDigestReference(MessageFields memory f) external pure returns (bytes32) {
+        return RecordMessages.recordDigestReference(
+            RecordMessages.RecordMessage(
+                f.name,
+                f.recordType,
+                f.resultHash,
+                f.v2,
+                f.validUntil,
+                f.epoch,
+                RecordMessages.caip10Reference(f.chainId, f.resolver),
+                RecordMessages.caip10Reference(f.chainId, f.signer)
+            )
+        );
+    }
+
+    function approvalDigest(MessageFields memory f) external pure returns (bytes32) {
+        return RecordMessages.approvalDigest(
+            RecordMessages.ApprovalMessage(
+                f.name,
+                RecordMessages.caip10(f.chainId, f.signer),
+                f.v2,
+                f.epoch,
+                f.v2 ? RecordMessages.caip10(f.chainId, f.resolver) : bytes(""),
+                RecordMessages.caip10(f.chainId, f.owner)
+            )
+        );
+    }
+
+    function approvalDigestReference(MessageFields memory f) external pure returns (bytes32) {
+        return RecordMessages.approvalDigestReference(
+            RecordMessages.ApprovalMessage(
+                f.name,
+                RecordMessages.caip10Reference(f.chainId, f.signer),
+                f.v2,
+                f.epoch,
+                RecordMessages.caip10Reference(f.chainId, f.resolver),
+                RecordMessages.caip10Reference(f.chainId, f.owner)
+            )
+        );
+    }
+
+    function caip10(uint256 chainId, address account) external pure returns (bytes memory) {
+        return RecordMessages.caip10(chainId, account);
+    }
+
+    function caip10Reference(uint256 chainId, address account) external pure returns (bytes memory) {
+        return RecordMessages.caip10Reference(chainId, account);
     }
 
     /// @notice EnsgateEncoding's strings next to OpenZeppelin's for the same input.

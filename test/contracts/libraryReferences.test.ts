@@ -7,11 +7,15 @@ import { network } from "hardhat";
 import {
   bytesToHex,
   decodeFunctionResult,
+  encodeAbiParameters,
   encodeFunctionData,
   getAddress,
   type Hex,
+  hashMessage,
+  keccak256,
   toHex,
 } from "viem";
+import { buildApprovalMessage, buildRecordMessage, formatCaip10 } from "../../lib/index.ts";
 
 /** Deterministic PRNG (mulberry32) so a failure reproduces. */
 function prng(seed: number): () => number {
@@ -119,7 +123,11 @@ describe("library routines match their plain-Solidity references", () => {
       outcome(functionName, args),
       outcome(`${functionName}Reference`, args),
     ]);
-    assert.equal(optimized, reference, `${functionName}(${JSON.stringify(args)})`);
+    assert.equal(
+      optimized,
+      reference,
+      `${functionName}(${JSON.stringify(args, (_, v) => (typeof v === "bigint" ? `${v}` : v))})`,
+    );
     return optimized;
   }
 
@@ -176,6 +184,53 @@ describe("library routines match their plain-Solidity references", () => {
     );
   });
 
+  it("RecordRequest.dynamicArgument", async () => {
+    const word = (n: bigint) => n.toString(16).padStart(64, "0");
+    let accepted = 0;
+    let total = 0;
+    for (let i = 0; i < 300; i++) {
+      const index = pick([1, 1, 2]);
+      const bodyWords = int(6);
+      const words: string[] = Array.from({ length: bodyWords }, () => randomWord().slice(2));
+      // Mostly plausible offsets and lengths, sometimes off by a little or huge.
+      const offset = pick([
+        32n * BigInt(index + 1),
+        32n * BigInt(int(8)),
+        BigInt(int(300)),
+        2n ** 255n,
+      ]);
+      const length = pick([0n, 1n, 6n, 31n, 32n, 33n, BigInt(int(200)), 2n ** 256n - 1n]);
+      if (words.length > index) words[index] = word(offset);
+      const slot = Number(offset / 32n);
+      if (offset % 32n === 0n && slot < words.length && random() < 0.8) words[slot] = word(length);
+      const tail = bytesToHex(randomBytes(int(120))).slice(2);
+      const data =
+        `0x59d1d43c${words.join("")}${random() < 0.5 ? tail : ""}${random() < 0.2 ? "ab" : ""}` as Hex;
+      total++;
+      if ((await assertSame("dynamicArgument", [data, BigInt(index)])).startsWith("ok:"))
+        accepted++;
+    }
+    assert.ok(
+      accepted > 30 && accepted < total - 30,
+      `mix of accepted and rejected calls (${accepted})`,
+    );
+  });
+
+  it("EnsReads (raw static calls) match the high-level calls", async () => {
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const mode = BigInt(pick([0, 0, 0, 1, 2]));
+      const length = BigInt(pick([0, 1, 20, 31, 32, 33, 64]));
+      const bits = BigInt(pick([0, 8, 160, 160, 161, 200, 240]));
+      const value = bits === 0n ? 0n : BigInt(randomWord()) >> (256n - bits);
+      const argument = (mode << 248n) | (length << 240n) | value;
+      const result = await assertSame("ensReads", [argument]);
+      await assertSame("expiry", [argument]);
+      outcomes.add(result.slice(0, 10));
+    }
+    assert.ok(outcomes.size >= 3, `answers, bubbled reverts and empty reverts (${[...outcomes]})`);
+  });
+
   it("EnsgateGatewayList.decode", async () => {
     const cases: [string[], string[]][] = [
       [[], []],
@@ -209,6 +264,87 @@ describe("library routines match their plain-Solidity references", () => {
         toHex(randomUrl(pick([5, 40, 90]))),
       );
       await assertSame("buildUrls", [services, prefixes, randomWord(), toHex(folder), recordTypes]);
+    }
+  });
+
+  it("RecordMessages.caip10, recordDigest and approvalDigest (and lib's message text)", async () => {
+    const chainIds = [
+      0n,
+      1n,
+      9n,
+      10n,
+      31337n,
+      11155111n,
+      2n ** 64n - 1n,
+      10n ** 32n - 1n,
+      10n ** 32n,
+      2n ** 256n - 1n,
+    ];
+    const numbers = [
+      0n,
+      1n,
+      9n,
+      10n,
+      1767225600n,
+      2n ** 64n - 1n,
+      10n ** 31n,
+      10n ** 32n,
+      2n ** 256n - 1n,
+    ];
+    const randomText = (max: number) =>
+      Array.from({ length: int(max + 1) }, () => String.fromCharCode(0x20 + int(0x5f))).join("");
+    for (let i = 0; i < 120; i++) {
+      const chainId = i < chainIds.length ? (chainIds[i] as bigint) : pick(chainIds.slice(0, 7));
+      const randomAccount = () => getAddress(bytesToHex(randomBytes(20)));
+      const resolver = randomAccount();
+      const signer = randomAccount();
+      const owner = randomAccount();
+      const name = randomText(pick([0, 9, 31, 32, 33, 100, 260]));
+      const recordType = randomText(pick([0, 11, 32, 64, 300]));
+      const result = bytesToHex(randomBytes(int(200)));
+      const v2 = i % 3 !== 0;
+      const validUntil = pick(numbers);
+      const epoch = pick(numbers);
+      const fields = {
+        name: toHex(name),
+        recordType: toHex(recordType),
+        resultHash: keccak256(result),
+        v2,
+        validUntil,
+        epoch,
+        chainId,
+        resolver,
+        signer,
+        owner,
+      };
+      const caip10 = await assertSame("caip10", [chainId, signer]);
+      const record = await assertSame("recordDigest", [fields]);
+      const approval = await assertSame("approvalDigest", [fields]);
+      if (chainId >= 2n ** 53n) continue; // lib formats any bigint too, but keep to realistic ids
+      assert.equal(
+        caip10,
+        `ok:${encodeAbiParameters([{ type: "bytes" }], [toHex(formatCaip10(chainId, signer))])}`,
+      );
+      const freshness = v2 ? { validUntil, epoch } : undefined;
+      const recordText = buildRecordMessage({
+        name,
+        recordType,
+        result,
+        signer,
+        chainId,
+        freshness,
+        resolver,
+      });
+      assert.equal(record, `ok:${hashMessage(recordText)}`, recordText);
+      const approvalText = buildApprovalMessage({
+        name,
+        signer,
+        owner,
+        chainId,
+        epoch: v2 ? epoch : undefined,
+        resolver,
+      });
+      assert.equal(approval, `ok:${hashMessage(approvalText)}`, approvalText);
     }
   });
 
