@@ -18,6 +18,7 @@ import {
   issueEndEntity,
 } from "../lib/certs/index.ts";
 import { dnsEncodeName, encodeRecordCall, namehash } from "../lib/index.ts";
+import { describeTarget, type Target, withTargets } from "./bench/targets.ts";
 import { placeOrder, runCaInProcess, startCaStack } from "./stack/caStack.ts";
 import { LOCAL_BATCH_GATEWAY_URL, universalResolverAbi } from "./stack/ensFixtures.ts";
 import { registerWithResolver } from "./stack/names.ts";
@@ -30,6 +31,15 @@ const { values } = parseArgs({
   },
 });
 const BRIDGE = "deploy-ens-to-dns.com";
+/**
+ * The targets: 200 certificates/s on the signing path, and "1 block + 1 s" from order to
+ * resolvable certificate. The clock starts once the order's block is mined, and with 1
+ * confirmation that block is the one the CA waits for, so the measured part is the 1 s.
+ */
+const TARGETS = {
+  certsPerSecond: { min: 200 },
+  orderToResolvableMs: { max: 1000 },
+} as const satisfies Record<string, Target>;
 const log = (line: string) => {
   if (!values.json) process.stderr.write(`${line}\n`);
 };
@@ -139,9 +149,10 @@ const result = {
   confirmations: 1,
   pollMs: 50,
 };
-if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+const report = withTargets(result, TARGETS);
+if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
 else
   process.stdout.write(
-    `certificates issued per second (signing path): ${result.certsPerSecond} (target >= 200)\norder event -> resolvable certificate: median ${orderToResolvableMs} ms, max ${result.orderToResolvableMaxMs} ms over ${samples.length} orders (target <= 1 block + 1 s)\n`,
+    `certificates issued per second (signing path): ${result.certsPerSecond} (target ${describeTarget(TARGETS.certsPerSecond)}, pass: ${report.pass.certsPerSecond})\norder event -> resolvable certificate: median ${orderToResolvableMs} ms, max ${result.orderToResolvableMaxMs} ms over ${samples.length} orders (target 1 block + 1 s: ${describeTarget(TARGETS.orderToResolvableMs)} ms after the order's block, pass: ${report.pass.orderToResolvableMs})\n`,
   );
 process.exit(0);

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { getRecords } from "@ensdomains/ensjs/public";
 import { type Chain, createPublicClient, http, type LocalAccount } from "viem";
 import type { RecordRequest } from "../lib/index.ts";
+import { withTargets } from "./bench/targets.ts";
 import { startLocalStack } from "./stack/localStack.ts";
 import { publishTree, registerWithResolver, writeResolver } from "./stack/names.ts";
 
@@ -124,7 +125,9 @@ try {
     }
   }
   globalThis.fetch = originalFetch;
-  if (JSON_OUTPUT) console.log(JSON.stringify({ runs: RUNS, results }, null, 2));
+  // Report-only: docs/resolver.md sets no target for these figures (they back a decision), so
+  // `targets` and `pass` are empty and `ok` is true.
+  if (JSON_OUTPUT) console.log(JSON.stringify(withTargets({ runs: RUNS, results }, {}), null, 2));
 } finally {
   await stack.stop();
   rmSync(dataDir, { recursive: true, force: true });
