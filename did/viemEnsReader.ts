@@ -2,7 +2,6 @@ import {
   type Address,
   BaseError,
   ContractFunctionRevertedError,
-  getAddress,
   hexToBigInt,
   type PublicClient,
   parseAbi,
@@ -13,6 +12,7 @@ import {
   ENS_REGISTRY_ADDRESS,
   type EnsDidNetworks,
   type EnsDidReader,
+  effectiveOwner,
   NAME_WRAPPER_ADDRESSES,
   namehash,
   TLS_CHAIN_TEXT_KEY,
@@ -97,16 +97,15 @@ export function createViemEnsReader(
       const wrapper =
         options.nameWrapperAddresses?.[network] ??
         (id !== undefined ? NAME_WRAPPER_ADDRESSES[id] : undefined);
-      if (wrapper && getAddress(owner) === getAddress(wrapper)) {
-        const wrappedOwner = await client(network).readContract({
-          address: wrapper,
+      const effective = await effectiveOwner(owner, wrapper, (nameWrapper) =>
+        client(network).readContract({
+          address: nameWrapper,
           abi: nameWrapperAbi,
           functionName: "ownerOf",
           args: [hexToBigInt(node)],
-        });
-        return wrappedOwner === zeroAddress ? null : wrappedOwner;
-      }
-      return owner === zeroAddress ? null : owner;
+        }),
+      );
+      return effective === zeroAddress ? null : effective;
     },
     readText,
     async readCertificates(name, network) {

@@ -101,6 +101,7 @@ export {
 export { ancestorWithNode, namePath, parentName } from "./names/ancestors.ts";
 export { dnsDecodeLabels, dnsDecodeName } from "./names/dnsDecodeName.ts";
 export { dnsEncodeName, MAX_DNS_LABEL_LENGTH, MAX_DNS_NAME_LENGTH } from "./names/dnsEncodeName.ts";
+export { effectiveOwner } from "./names/effectiveOwner.ts";
 export { labelhash, namehash } from "./names/namehash.ts";
 export { isNormalizedName, normalizeName } from "./names/normalizeName.ts";
 export { buildWellKnownPath, parseWellKnownPath, WELL_KNOWN_ROOT } from "./names/wellKnownPath.ts";
