@@ -12,6 +12,7 @@ import {
   toFunctionSelector,
 } from "viem";
 import { EnsgateError, normalizeHexBytes } from "../lib/index.ts";
+import { findMalformedArgument } from "./callArguments.ts";
 import { BadRequestError, GatewayHttpError } from "./errors.ts";
 
 /**
@@ -20,7 +21,10 @@ import { BadRequestError, GatewayHttpError } from "./errors.ts";
  */
 export type CcipReadRequest = { to: Address; data: Hex };
 /** What a request produced: the HTTP status and the JSON body (`{ data }` or `{ message }`). */
-export type CcipReadResponse = { status: number; body: { data: Hex } | { message: string } };
+export type CcipReadResponse = {
+  status: number;
+  body: { data: Hex } | { message: string; field?: string };
+};
 
 /** The ABI function of a signature (`function f(uint256 a) view returns (bool)`, prefix optional). */
 type FunctionOf<signature extends string> = ParseAbiItem<
@@ -144,6 +148,10 @@ export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
       const selector = data.slice(0, 10);
       const handler = handlers.get(selector);
       if (!handler) throw new BadRequestError(`no handler for function selector ${selector}`, 404);
+      // A malformed argument is a 400 naming it (viem's decoder would not, or would accept it).
+      const malformed = findMalformedArgument(handler.fn, data);
+      if (malformed)
+        throw new BadRequestError(`${malformed.field}: ${malformed.reason}`, 400, malformed.field);
       let args: readonly unknown[];
       try {
         args = decodeFunctionData({ abi: [handler.fn], data }).args ?? [];
@@ -166,10 +174,10 @@ export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
   };
 
   /** An answer as an HTTP response; `{ data }` is written by hand (`Response.json` costs more). */
-  const respond = ({ status, body }: CcipReadResponse): Response =>
+  const respond = ({ status, body }: CcipReadResponse, extraHeaders?: HeadersInit): Response =>
     new ResponseClass("data" in body ? `{"data":"${body.data}"}` : JSON.stringify(body), {
       status,
-      headers,
+      headers: extraHeaders ? { ...headers, ...extraHeaders } : headers,
     });
   const answer = (request: CcipReadRequest): Response | Promise<Response> => {
     const response = call(request);
@@ -209,7 +217,11 @@ export function createCcipReadRouter(options: CcipReadRouterOptions = {}) {
       if (typeof body !== "object" || body === null)
         throw new BadRequestError("body must be JSON {sender, data}");
     } catch (error) {
-      return respond(toErrorResponse(error));
+      // A body cut off mid-stream is never read to its end: the connection is closed after the 413.
+      return respond(
+        toErrorResponse(error),
+        error instanceof BodyTooLargeError ? { connection: "close" } : undefined,
+      );
     }
     const { sender, data } = body as { sender?: unknown; data?: unknown };
     if (typeof sender !== "string" || typeof data !== "string")
@@ -238,19 +250,56 @@ export function pathOf(url: string): string {
   return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
-/** Reads a request body as text, refusing more than `limit` bytes (413). */
+/**
+ * Reads a request body as text, refusing more than `limit` bytes (413) while it streams: a
+ * declared length over the limit is refused before any byte is read, and a chunked body is cut
+ * off at the chunk that crosses the limit (never read to its end).
+ */
 async function readBodyWithLimit(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new BadRequestError("request body is too large", 413);
-  const text = await request.text();
-  if (text.length > limit) throw new BadRequestError("request body is too large", 413);
-  return text;
+  if (declared > limit) throw new BodyTooLargeError();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      // Stop reading; the rest is never consumed (the 413 closes the connection).
+      reader.releaseLock();
+      throw new BodyTooLargeError();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** A body over the limit: 413, and the connection is closed after the answer (`connection: close`). */
+class BodyTooLargeError extends BadRequestError {
+  override name = "BodyTooLargeError";
+  constructor() {
+    super("request body is too large", 413);
+  }
 }
 
 /** Maps any thrown value to a JSON error: 4xx for our typed errors, 500 for anything else. */
 function toErrorResponse(error: unknown): CcipReadResponse {
   if (error instanceof GatewayHttpError)
-    return { status: error.status, body: { message: error.shortMessage } };
+    return {
+      status: error.status,
+      body:
+        error instanceof BadRequestError && error.field !== undefined
+          ? { message: error.shortMessage, field: error.field }
+          : { message: error.shortMessage },
+    };
   if (error instanceof EnsgateError) return { status: 400, body: { message: error.shortMessage } };
   // A real internal failure: log it for the operator, never leak its details to the client.
   console.error("ensgate gateway: internal error", error);

@@ -17,6 +17,10 @@ export type GatewayConfig = {
   missingTtlSeconds: number;
   cacheEntries: number;
   maxBodyBytes: number;
+  /** Node server timeouts (slow clients), in milliseconds. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  idleTimeoutMs: number;
   /** JSON-RPC URL used to check on-chain signer approvals; optional (see docs/gateway.md). */
   rpcUrl: string | undefined;
   /** Networks `GET /1.0/identifiers/{did}` resolves did:ens on (docs/did.md); none by default. */
@@ -48,7 +52,19 @@ export const GATEWAY_ENVIRONMENT = {
   ENSGATE_CACHE_TTL: ["300", "seconds a verified record is cached (never past its validUntil)"],
   ENSGATE_MISSING_TTL: ["60", "seconds a missing record is cached"],
   ENSGATE_CACHE_ENTRIES: ["10000", "records kept by the in-memory cache (Node)"],
-  ENSGATE_MAX_BODY_BYTES: ["65536", "largest request accepted"],
+  ENSGATE_MAX_BODY_BYTES: [
+    "65536",
+    "largest request accepted (bodies are cut off while they stream)",
+  ],
+  ENSGATE_HEADERS_TIMEOUT_MS: [
+    "10000",
+    "longest wait for a request's headers (Node; a slow client is closed with 408)",
+  ],
+  ENSGATE_REQUEST_TIMEOUT_MS: [
+    "30000",
+    "longest wait for a whole request, headers and body (Node; at least the headers timeout)",
+  ],
+  ENSGATE_IDLE_TIMEOUT_MS: ["5000", "longest idle time of a kept-alive connection (Node)"],
   ENSGATE_RPC_URL: [
     "",
     "optional JSON-RPC URL to check on-chain signer approvals before answering",
@@ -96,9 +112,22 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
     missingTtlSeconds: positive("ENSGATE_MISSING_TTL"),
     cacheEntries: positive("ENSGATE_CACHE_ENTRIES"),
     maxBodyBytes: positive("ENSGATE_MAX_BODY_BYTES"),
+    ...serverTimeouts(positive),
     rpcUrl: rpcUrl === "" ? undefined : checkedUrl("ENSGATE_RPC_URL", rpcUrl),
     didNetworks,
   };
+}
+
+/** The Node server's timeouts; the request timeout may not be shorter than the header timeout. */
+function serverTimeouts(positive: (name: keyof typeof GATEWAY_ENVIRONMENT) => number) {
+  const headersTimeoutMs = positive("ENSGATE_HEADERS_TIMEOUT_MS");
+  const requestTimeoutMs = positive("ENSGATE_REQUEST_TIMEOUT_MS");
+  if (requestTimeoutMs < headersTimeoutMs)
+    throw new GatewayConfigError(
+      "ENSGATE_REQUEST_TIMEOUT_MS",
+      `${requestTimeoutMs} is shorter than ENSGATE_HEADERS_TIMEOUT_MS (${headersTimeoutMs})`,
+    );
+  return { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs: positive("ENSGATE_IDLE_TIMEOUT_MS") };
 }
 
 /** Parses one `kind:target` source spec. */

@@ -19,10 +19,35 @@ export class GatewayHttpError extends GatewayError {
   }
 }
 
-/** Bad input from the client: always a 4xx, never retried by the client. */
+/**
+ * Bad input from the client: always a 4xx, never retried by the client. `field` names the
+ * malformed part of the request (a lookup argument: `name`, `data`, `recordhash`, `owner`,
+ * `chainId`, `epoch`), answered as `{ message, field }`.
+ */
 export class BadRequestError extends GatewayHttpError {
   override name = "BadRequestError";
-  constructor(message: string, status = 400) {
+  readonly field: string | undefined;
+  constructor(message: string, status = 400, field?: string) {
     super(status, message);
+    this.field = field;
+  }
+}
+
+/**
+ * Runs `read` on one field of a request; any error it throws (lib's typed errors, or a decoder's
+ * RangeError on truncated input) is bad input: a 400 naming `field`.
+ */
+export function readField<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const reason = (error as { shortMessage?: unknown; message?: unknown } | null) ?? {};
+    const text =
+      typeof reason.shortMessage === "string"
+        ? reason.shortMessage
+        : typeof reason.message === "string"
+          ? reason.message
+          : String(error);
+    throw new BadRequestError(`${field}: ${text.split("\n")[0]}`, 400, field);
   }
 }

@@ -42,6 +42,9 @@ async function main(): Promise<void> {
   const server = await serveFetchHandler(gateway.fetch, {
     port,
     hostname: values.host ?? process.env.HOST ?? "127.0.0.1",
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
   });
   console.log(
     `ensgate gateway listening on ${server.url} (sources: ${config.sources.map((s) => s.kind).join(", ")})`,

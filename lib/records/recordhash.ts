@@ -25,14 +25,16 @@ export function expandRecordhash(recordhash: Hex): Hex {
 /** Reads a recordhash (full contenthash or short 32-byte key) into the IPNS name or IPFS CID it points at. */
 export function parseRecordhash(recordhash: Hex): RecordhashTarget {
   const full = expandRecordhash(recordhash).slice(2);
-  const codec = full === "" ? undefined : getCodec(full);
+  let codec: string | undefined;
   try {
+    // A truncated varint (e.g. `0x80`) makes the codec reader throw a RangeError: bad input too.
+    codec = full === "" ? undefined : getCodec(full);
     if (codec === "ipns") return { protocol: "ipns", name: decode(full) };
     if (codec === "ipfs") return { protocol: "ipfs", cid: decode(full) };
   } catch (error) {
     throw new InvalidRecordValueError({
       recordType: "recordhash",
-      reason: `malformed ${codec} contenthash (${(error as Error).message})`,
+      reason: `malformed ${codec ?? "multicodec"} contenthash (${(error as Error).message})`,
     });
   }
   throw new InvalidRecordValueError({

@@ -71,7 +71,7 @@ describe("CCIP-Read router over HTTP", () => {
       "undecodable arguments",
       () => fetch(`${server.url}/${SENDER}/${addData.slice(0, 20)}`),
       400,
-      /arguments of add do not decode/,
+      /^a: missing \(calldata too short\)$/,
     ],
     [
       "non-JSON body",
