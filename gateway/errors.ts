@@ -1,4 +1,4 @@
-import { EnsgateError, type EnsgateErrorOptions } from "../lib/index.ts";
+import { describeError, EnsgateError, type EnsgateErrorOptions } from "../lib/index.ts";
 
 /**
  * Root of the gateway's errors (under lib's `EnsgateError`, with viem's `BaseError` habits:
@@ -41,13 +41,6 @@ export function readField<T>(field: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    const reason = (error as { shortMessage?: unknown; message?: unknown } | null) ?? {};
-    const text =
-      typeof reason.shortMessage === "string"
-        ? reason.shortMessage
-        : typeof reason.message === "string"
-          ? reason.message
-          : String(error);
-    throw new BadRequestError(`${field}: ${text.split("\n")[0]}`, 400, field);
+    throw new BadRequestError(`${field}: ${describeError(error)}`, 400, field);
   }
 }
