@@ -112,7 +112,8 @@ library RecordRequest {
             recordTypes[0] = request.recordType;
             return recordTypes;
         }
-        uint256 remaining = request.contentTypes;
+        // Only the content types ENS defines (1, 2, 4, 8): lib's buildRecordTypeCandidates, same mask.
+        uint256 remaining = request.contentTypes & 15;
         uint256 count;
         for (uint256 bits = remaining; bits != 0; bits &= bits - 1) ++count;
         recordTypes = new bytes[](count);

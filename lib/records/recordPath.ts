@@ -6,6 +6,8 @@ import type { RecordRequest } from "./recordRequest.ts";
 const ETH_COIN_TYPE = 60n;
 const MAX_UINT256 = 2n ** 256n - 1n;
 const JSON_EXTENSION = ".json";
+/** The ABI content types ENSIP-4 defines: 1 JSON, 2 zlib-compressed JSON, 4 CBOR, 8 URI. */
+export const DEFINED_ABI_CONTENT_TYPES = 15n;
 
 /**
  * The record type string of a request: its file path without `.json` (`text/avatar`, `address/60`,
@@ -51,8 +53,10 @@ export function buildRecordTypeCandidates(request: RecordRequest): string[] {
           recordType: "ABI",
           reason: "content types must be a non-zero uint256 bitmask",
         });
+      // Only the content types ENS defines (1 JSON, 2 zlib JSON, 4 CBOR, 8 URI) name a file: any
+      // other bit is never read, so one lookup is at most four reads (contract: same mask).
       const types: string[] = [];
-      for (let bit = 1n; bit <= request.contentTypes; bit <<= 1n)
+      for (let bit = 1n; bit <= DEFINED_ABI_CONTENT_TYPES; bit <<= 1n)
         if ((request.contentTypes & bit) !== 0n) types.push(`abi/${bit}`);
       return types;
     }

@@ -107,6 +107,13 @@ const KIND_CASES: KindCase[] = [
     file: { type: "abi", contentTypes: 8n },
   },
   {
+    // Undefined content-type bits name no file (contract and lib mask with 15): four URLs, not 256.
+    title: "ABI (every bit set: only 1, 2, 4, 8 are asked for)",
+    data: (n) => encodeRecordCall(n, { type: "abi", contentTypes: 2n ** 256n - 1n }),
+    value: () => "https://example.com/abi.json",
+    file: { type: "abi", contentTypes: 8n },
+  },
+  {
     title: "zonehash",
     data: (n) => encodeRecordCall(n, { type: "zonehash" }),
     value: () => "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",

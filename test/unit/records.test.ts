@@ -251,6 +251,15 @@ describe("paths", () => {
       "abi/4",
       "abi/8",
     ]);
+    // Only the defined content types (1, 2, 4, 8) name files: at most four reads per lookup.
+    assert.deepEqual(buildRecordTypeCandidates({ type: "abi", contentTypes: 2n ** 256n - 1n }), [
+      "abi/1",
+      "abi/2",
+      "abi/4",
+      "abi/8",
+    ]);
+    assert.deepEqual(buildRecordTypeCandidates({ type: "abi", contentTypes: 16n | 4n }), ["abi/4"]);
+    assert.deepEqual(buildRecordTypeCandidates({ type: "abi", contentTypes: 1n << 200n }), []);
     assert.throws(
       () => buildRecordFilePath("alice.eth", { type: "abi", contentTypes: 3n }),
       /ask for one content type/,
