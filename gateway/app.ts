@@ -43,7 +43,12 @@ const CORS_HEADERS = { "access-control-allow-origin": "*" };
  */
 export function createGateway(options: GatewayOptions) {
   const now = options.now ?? systemNow;
-  const resolveOptions: ResolveOffchainOptions = { ...options, now };
+  // One in-flight map per gateway (per process on Node, per isolate on Workers): coalescing.
+  const resolveOptions: ResolveOffchainOptions = {
+    ...options,
+    now,
+    inFlight: options.inFlight ?? new Map(),
+  };
   const { cache } = options;
 
   const ccip = createCcipReadRouter({

@@ -12,8 +12,8 @@ import {
   verifyRecord,
 } from "../lib/index.ts";
 import { buildRecordCacheKey, type CachedRecord, type RecordCache } from "./cache/recordCache.ts";
-import { GatewayHttpError } from "./errors.ts";
-import { type ReadBudget, readFromSources } from "./sources/readFromSources.ts";
+import { BadRequestError, GatewayHttpError, readField } from "./errors.ts";
+import { type ReadBudget, type ReadOutcome, readFromSources } from "./sources/readFromSources.ts";
 import type { RecordSource } from "./sources/recordSource.ts";
 
 /** What the resolution handler needs: where to read, how long to wait, where to cache. */
@@ -38,6 +38,12 @@ export type ResolveOffchainOptions = {
    * cache-hit path all read it (tests pin it). Default: the system clock.
    */
   now?: (() => bigint) | undefined;
+  /**
+   * The reads in flight, by record cache key (one map per gateway: per process on Node, per
+   * isolate on Workers). Identical concurrent lookups await the same read; an entry is removed
+   * once its read settles (failures included: they are never kept). Without it, no coalescing.
+   */
+  inFlight?: Map<string, Promise<ReadOutcome<VerifiedFile>>> | undefined;
 };
 
 /** The system clock in unix seconds (the default `now`). */
@@ -52,7 +58,7 @@ export type OnchainApprovalQuery = {
 };
 
 /** A file that passed verification (or, `deferred`, whose on-chain approval only the contract can check). */
-type VerifiedFile = { data: Hex; validUntil: bigint | undefined; deferred: boolean };
+export type VerifiedFile = { data: Hex; validUntil: bigint | undefined; deferred: boolean };
 
 /** The verified response a lookup is answered with: a record file's `data`, or `0x` when not set. */
 export type LookupAnswer = {
@@ -76,14 +82,18 @@ export async function answerResolveOffchain(
   call: ResolveOffchainCall,
   options: ResolveOffchainOptions,
 ): Promise<LookupAnswer> {
-  const name = dnsDecodeName(call.dnsName);
-  const { request } = decodeRecordCall(call.data);
-  const target = parseRecordhash(call.recordhash);
+  // Each field is read before any source is asked: a malformed one is a 400 naming it.
+  const name = readField("name", () => dnsDecodeName(call.dnsName));
+  const { request } = readField("data", () => decodeRecordCall(call.data));
+  const candidates = readField("data", () => buildRecordTypeCandidates(request));
+  const target = readField("recordhash", () => parseRecordhash(call.recordhash));
+  if (call.chainId === 0n)
+    throw new BadRequestError("chainId: must be a positive EIP-155 chain id", 400, "chainId");
   const now = (options.now ?? systemNow)();
   const { isApprovedOnChain } = options;
 
   // An ABI bitmask may be answered by any of its content types' files, lowest first.
-  for (const recordType of buildRecordTypeCandidates(request)) {
+  for (const recordType of candidates) {
     const fileRequest: RecordRequest =
       request.type === "abi" ? parseRecordType(recordType) : request;
     const path = buildRecordFilePath(name, fileRequest);
@@ -107,55 +117,65 @@ export async function answerResolveOffchain(
       continue;
     }
 
-    const outcome = await readFromSources<VerifiedFile>(
-      options.sources,
-      { target, path },
-      async (body) => {
-        let data: Hex;
-        try {
-          data = parseRecordFile(new TextDecoder().decode(body)).data;
-        } catch (error) {
-          return { ok: false, reason: (error as Error).message };
-        }
-        const verification = await verifyRecord(data, {
-          name,
-          request: fileRequest,
-          chainId: call.chainId,
-          resolver: sender,
-          owner: call.owner,
-          epoch: call.epoch,
-          now,
-          isApprovedOnChain: isApprovedOnChain
-            ? (signer) => isApprovedOnChain({ resolver: sender, name, owner: call.owner, signer })
-            : undefined,
-        });
-        if (verification.valid)
-          return {
-            ok: true,
-            value: { data, validUntil: verification.validUntil, deferred: false },
-          };
-        if (verification.reason === "unapprovedSigner" && !options.isApprovedOnChain)
-          return { ok: true, value: { data, validUntil: undefined, deferred: true } };
-        return { ok: false, reason: verification.reason };
-      },
-      options.budget,
-    );
+    // Identical concurrent lookups share one read (and one cache put): keyed like the cache.
+    const outcome = await coalesce(options.inFlight, key, async () => {
+      const outcome = await readFromSources<VerifiedFile>(
+        options.sources,
+        { target, path },
+        async (body) => {
+          let data: Hex;
+          try {
+            data = parseRecordFile(new TextDecoder().decode(body)).data;
+          } catch (error) {
+            return { ok: false, reason: (error as Error).message };
+          }
+          const verification = await verifyRecord(data, {
+            name,
+            request: fileRequest,
+            chainId: call.chainId,
+            resolver: sender,
+            owner: call.owner,
+            epoch: call.epoch,
+            now,
+            isApprovedOnChain: isApprovedOnChain
+              ? (signer) => isApprovedOnChain({ resolver: sender, name, owner: call.owner, signer })
+              : undefined,
+          });
+          if (verification.valid)
+            return {
+              ok: true,
+              value: { data, validUntil: verification.validUntil, deferred: false },
+            };
+          if (verification.reason === "unapprovedSigner" && !options.isApprovedOnChain)
+            return { ok: true, value: { data, validUntil: undefined, deferred: true } };
+          return { ok: false, reason: verification.reason };
+        },
+        options.budget,
+      );
+      if (outcome.status === "valid" && !outcome.value.deferred) {
+        // A record whose on-chain approval could not be checked is served but never cached.
+        const ttl = cacheTtl(options.cacheTtlSeconds, outcome.value.validUntil, now);
+        if (ttl > 0)
+          await options.cache.put(
+            key,
+            { data: outcome.value.data, validUntil: outcome.value.validUntil?.toString() },
+            ttl,
+          );
+      }
+      if (outcome.status === "missing")
+        await options.cache.put(key, { data: null }, options.missingTtlSeconds);
+      return outcome;
+    });
 
     switch (outcome.status) {
       case "valid": {
         const { data, validUntil, deferred } = outcome.value;
-        // A record whose on-chain approval could not be checked is served but never cached.
-        if (!deferred) {
-          const ttl = cacheTtl(options.cacheTtlSeconds, validUntil, now);
-          if (ttl > 0)
-            await options.cache.put(key, { data, validUntil: validUntil?.toString() }, ttl);
-        }
         const ttlSeconds = deferred ? 0 : cacheTtl(options.cacheTtlSeconds, validUntil, now);
         return { data, source: outcome.source, cached: false, ttlSeconds, validUntil };
       }
       case "missing":
-        await options.cache.put(key, { data: null }, options.missingTtlSeconds);
         continue;
+
       case "rejected":
         throw new GatewayHttpError(
           422,
@@ -181,4 +201,18 @@ function cacheTtl(ttlSeconds: number, validUntil: bigint | undefined, now: bigin
   if (validUntil === undefined) return ttlSeconds;
   const remaining = validUntil - now;
   return remaining <= 0n ? 0 : Math.min(ttlSeconds, Number(remaining));
+}
+
+/** Runs `read` once per `key` at a time: callers arriving while it runs get the same promise. */
+function coalesce<T>(
+  inFlight: Map<string, Promise<T>> | undefined,
+  key: string,
+  read: () => Promise<T>,
+): Promise<T> {
+  if (!inFlight) return read();
+  const running = inFlight.get(key);
+  if (running) return running;
+  const promise = read().finally(() => inFlight.delete(key));
+  inFlight.set(key, promise);
+  return promise;
 }
