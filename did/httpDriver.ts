@@ -55,9 +55,12 @@ export async function resolveWithoutNetworks(did: string): Promise<EnsDidResolut
 export async function handleDidRequest(request: Request, resolve: DidResolve): Promise<Response> {
   const { pathname } = new URL(request.url);
   const at = pathname.indexOf(DID_DRIVER_PATH_PREFIX);
-  if (at < 0) return plain(404, "Not found: use GET /1.0/identifiers/{did}.");
+  if (at < 0)
+    return result(request, 404, failure("notFound", "Not found: use GET /1.0/identifiers/{did}."));
   if (request.method !== "GET" && request.method !== "HEAD")
-    return plain(405, "Method not allowed: use GET.", { allow: "GET, HEAD" });
+    return result(request, 405, failure("methodNotAllowed", "Method not allowed: use GET."), {
+      allow: "GET, HEAD",
+    });
 
   let did: string;
   try {
@@ -87,7 +90,16 @@ function failure(error: string, message: string): DIDResolutionResult {
   return { didResolutionMetadata: { error, message }, didDocument: null, didDocumentMetadata: {} };
 }
 
-function result(request: Request, status: number, resolution: DIDResolutionResult): Response {
+/**
+ * A resolution result as JSON, in the DID resolution media types (every answer of this driver,
+ * errors such as 404 and 405 included, is a DID resolution result).
+ */
+function result(
+  request: Request,
+  status: number,
+  resolution: DIDResolutionResult,
+  headers: Record<string, string> = {},
+): Response {
   const accept = request.headers.get("accept") ?? "";
   const wantsResult =
     accept.includes(DID_RESOLUTION_MEDIA_TYPE) || accept.includes("did-resolution");
@@ -108,13 +120,6 @@ function result(request: Request, status: number, resolution: DIDResolutionResul
   }
   return new Response(request.method === "HEAD" ? null : JSON.stringify(body), {
     status,
-    headers: { "content-type": contentType },
-  });
-}
-
-function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
-  return new Response(text, {
-    status,
-    headers: { "content-type": "text/plain;charset=utf-8", ...headers },
+    headers: { "content-type": contentType, ...headers },
   });
 }

@@ -117,6 +117,20 @@ describe("handleDidRequest (DIF Universal Resolver driver API)", () => {
     const post = await get("/1.0/identifiers/did:ens:some.eth", {}, "POST");
     assert.equal(post.status, 405);
     assert.equal(post.headers.get("allow"), "GET, HEAD");
-    assert.equal((await get("/1.0/other")).status, 404);
+    // Errors are DID resolution results too (JSON, a DID resolution media type), never text.
+    assert.equal(post.headers.get("content-type"), DID_RESOLUTION_LD_JSON);
+    assert.deepEqual(await post.json(), {
+      didDocument: null,
+      didResolutionMetadata: { error: "methodNotAllowed", message: "Method not allowed: use GET." },
+      didDocumentMetadata: {},
+    });
+    const other = await get("/1.0/other");
+    assert.equal(other.status, 404);
+    assert.equal(other.headers.get("content-type"), DID_RESOLUTION_LD_JSON);
+    assert.equal(
+      ((await other.json()) as { didResolutionMetadata: { error: string } }).didResolutionMetadata
+        .error,
+      "notFound",
+    );
   });
 });

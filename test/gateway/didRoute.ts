@@ -245,6 +245,15 @@ export function describeDidRoute(label: string, startGateway: StartDidGateway): 
         method: "POST",
       });
       assert.equal(post.status, 405);
+      assert.match(
+        post.headers.get("content-type") ?? "",
+        /^application\/did-resolution|^application\/ld\+json/,
+      );
+      assert.equal(
+        ((await post.json()) as { didResolutionMetadata: { error: string } }).didResolutionMetadata
+          .error,
+        "methodNotAllowed",
+      );
       const health = await fetch(`${gateway.url}/health`);
       assert.equal(health.status, 200);
     });
