@@ -25,7 +25,15 @@ export type GatewayOptions = ResolveOffchainOptions & {
    * route reads nothing: 400 for a malformed DID, 501 methodNotSupported for any other.
    */
   resolveDid?: DidResolve | undefined;
+  /**
+   * Told how each lookup was answered (for logs and metrics): `hit` from the lookup or record
+   * cache, else `miss` and the source that answered (`none` when no source had the file).
+   */
+  onLookup?: ((event: LookupEvent) => void) | undefined;
 };
+
+/** How one lookup was answered (see `GatewayOptions.onLookup`). */
+export type LookupEvent = { cache: "hit" | "miss"; source: string };
 
 /** CORS on every answer (what `corsify` adds on the other routes): dapps call from browsers. */
 const CORS_HEADERS = { "access-control-allow-origin": "*" };
@@ -49,7 +57,7 @@ export function createGateway(options: GatewayOptions) {
     now,
     inFlight: options.inFlight ?? new Map(),
   };
-  const { cache } = options;
+  const { cache, onLookup } = options;
 
   const ccip = createCcipReadRouter({
     maxBodyBytes: options.maxBodyBytes,
@@ -61,8 +69,8 @@ export function createGateway(options: GatewayOptions) {
     // The one lookup-cache check. Entries are put only under validated, lower-cased requests.
     cached: ({ to, data }) => {
       const key = buildLookupCacheKey(to, data);
-      if (cache.peek) return freshData(cache.peek(key));
-      return cache.get(key).then(freshData);
+      if (cache.peek) return reportHit(freshData(cache.peek(key)));
+      return cache.get(key).then((hit) => reportHit(freshData(hit)));
     },
     handle: async ([dnsName, data, recordhash, owner, chainId, epoch], { to, data: callData }) => {
       const answer = await answerResolveOffchain(
@@ -70,6 +78,7 @@ export function createGateway(options: GatewayOptions) {
         { dnsName, data, recordhash, owner, chainId, epoch },
         resolveOptions,
       );
+      onLookup?.({ cache: answer.cached ? "hit" : "miss", source: answer.source });
       if (answer.ttlSeconds > 0)
         await cache.put(
           buildLookupCacheKey(to, callData),
@@ -79,6 +88,11 @@ export function createGateway(options: GatewayOptions) {
       return answer.data;
     },
   });
+  /** Reports a lookup-cache hit to `onLookup`; returns `data` as it is. */
+  const reportHit = (data: string | undefined) => {
+    if (data !== undefined) onLookup?.({ cache: "hit", source: "cache" });
+    return data as ReturnType<typeof freshData>;
+  };
   /** The data of a lookup-cache entry that is still valid by the gateway's clock. */
   const freshData = (hit: CachedRecord | undefined) => {
     if (!hit || hit.data === null) return undefined;

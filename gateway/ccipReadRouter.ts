@@ -263,7 +263,14 @@ async function readBodyWithLimit(request: Request, limit: number): Promise<strin
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      // The client went away mid-body: not a failure of the gateway (nobody reads the answer).
+      throw new BadRequestError("request body was aborted by the client");
+    }
+    const { done, value } = next;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

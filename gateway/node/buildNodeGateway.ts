@@ -6,6 +6,7 @@ import type { GatewayConfig, SourceSpec } from "../config.ts";
 import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
 import { createKuboSource } from "../sources/kuboSource.ts";
 import type { RecordSource } from "../sources/recordSource.ts";
+import { createRequestObserver, type RequestObserverOptions } from "./observeRequests.ts";
 
 /** Extra source kinds a caller can plug in (the local stack passes its embedded IPFS reader). */
 export type NodeSourceFactories = {
@@ -13,9 +14,15 @@ export type NodeSourceFactories = {
 };
 
 /** Builds the Node gateway (sources, in-memory LRU cache) from its configuration. */
-export function buildNodeGateway(config: GatewayConfig, factories: NodeSourceFactories = {}) {
+export function buildNodeGateway(
+  config: GatewayConfig,
+  factories: NodeSourceFactories = {},
+  observer: RequestObserverOptions = {},
+) {
   const sources = config.sources.map((spec) => buildSource(spec, factories));
-  return createGateway({
+  const requests = createRequestObserver(observer);
+  const gateway = createGateway({
+    onLookup: requests.onLookup,
     sources,
     cache: createMemoryCache({ maxEntries: config.cacheEntries }),
     budget: config.budget,
@@ -27,6 +34,8 @@ export function buildNodeGateway(config: GatewayConfig, factories: NodeSourceFac
     // srvx writes its own Response subclass to the socket without going through a web stream.
     Response: FastResponse,
   });
+  // One JSON log line per request, and `GET /metrics` (Prometheus text format).
+  return { fetch: requests.wrap(gateway.fetch) };
 }
 
 /** Builds one record source from its spec. */

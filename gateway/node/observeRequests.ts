@@ -1,0 +1,74 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { LookupEvent } from "../app.ts";
+import { pathOf } from "../ccipReadRouter.ts";
+import { createGatewayMetrics, METRICS_CONTENT_TYPE, routeOf } from "../metrics.ts";
+
+/** One structured log line: written for every request, as JSON. */
+export type RequestLogLine = {
+  time: string;
+  method: string;
+  route: string;
+  status: number;
+  durationMs: number;
+  source: string;
+  cache: string;
+};
+
+/** Options of `createRequestObserver`. */
+export type RequestObserverOptions = {
+  /** Where each request's log line goes (default: one JSON line on stdout). */
+  log?: ((line: RequestLogLine) => void) | undefined;
+};
+
+const writeJsonLine = (line: RequestLogLine) => {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+};
+
+/**
+ * Logs and metrics of the Node gateway. `onLookup` goes to `createGateway` (it tells how a
+ * lookup was answered, tied to its request through AsyncLocalStorage); `wrap` turns the
+ * gateway's fetch handler into one that serves `GET /metrics`, times every request, and writes
+ * one JSON log line and one metrics observation per request.
+ */
+export function createRequestObserver({ log = writeJsonLine }: RequestObserverOptions = {}) {
+  const metrics = createGatewayMetrics();
+  const current = new AsyncLocalStorage<{ lookup?: LookupEvent }>();
+
+  const onLookup = (event: LookupEvent) => {
+    const store = current.getStore();
+    if (store) store.lookup = event;
+  };
+
+  const wrap =
+    (fetchHandler: (request: Request) => Response | Promise<Response>) =>
+    (request: Request): Response | Promise<Response> => {
+      const started = performance.now();
+      const path = pathOf(request.url);
+      const route = routeOf(request.method, path);
+      const store: { lookup?: LookupEvent } = {};
+      const finish = (response: Response) => {
+        const durationMs = performance.now() - started;
+        const source = store.lookup?.source ?? "-";
+        const cache = store.lookup?.cache ?? "-";
+        metrics.observe({ route, status: response.status, source, cache }, durationMs / 1000);
+        log({
+          time: new Date().toISOString(),
+          method: request.method,
+          route,
+          status: response.status,
+          durationMs: Math.round(durationMs * 1000) / 1000,
+          source,
+          cache,
+        });
+        return response;
+      };
+      if (route === "metrics" && request.method === "GET")
+        return finish(
+          new Response(metrics.render(), { headers: { "content-type": METRICS_CONTENT_TYPE } }),
+        );
+      const response = current.run(store, () => fetchHandler(request));
+      return response instanceof Promise ? response.then(finish) : finish(response);
+    };
+
+  return { onLookup, wrap, metrics };
+}
