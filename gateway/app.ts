@@ -73,11 +73,18 @@ export function createGateway(options: GatewayOptions) {
       return cache.get(key).then((hit) => reportHit(freshData(hit)));
     },
     handle: async ([dnsName, data, recordhash, owner, chainId, epoch], { to, data: callData }) => {
-      const answer = await answerResolveOffchain(
-        to,
-        { dnsName, data, recordhash, owner, chainId, epoch },
-        resolveOptions,
-      );
+      let answer: Awaited<ReturnType<typeof answerResolveOffchain>>;
+      try {
+        answer = await answerResolveOffchain(
+          to,
+          { dnsName, data, recordhash, owner, chainId, epoch },
+          resolveOptions,
+        );
+      } catch (error) {
+        // A 4xx field error, a 422 or a 502: the caches missed; no source gave an answer.
+        onLookup?.({ cache: "miss", source: "none" });
+        throw error;
+      }
       onLookup?.({ cache: answer.cached ? "hit" : "miss", source: answer.source });
       if (answer.ttlSeconds > 0)
         await cache.put(

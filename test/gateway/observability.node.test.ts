@@ -8,9 +8,10 @@ import { buildNodeGateway } from "../../gateway/node/buildNodeGateway.ts";
 import type { RequestLogLine } from "../../gateway/node/observeRequests.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import { startFileGateway, type TestServer } from "./httpServers.ts";
-import { buildRecordFile, lookupCallData, SENDER } from "./records.ts";
+import { buildRecordFile, lookupCallData, SENDER, tamper } from "./records.ts";
 
 const AVATAR = { type: "text", key: "avatar" } as const;
+const URL_KEY = { type: "text", key: "url" } as const;
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
 type Family = { help: string; type: string; samples: Sample[] };
@@ -117,7 +118,13 @@ describe("Node gateway logs and /metrics", () => {
       errors.push(args.map(String).join(" "));
     };
     record = await buildRecordFile("alice.eth", AVATAR, "https://example.com/a.png");
-    source = await startFileGateway(new Map([[record.urlPath, record.json]]));
+    const url = await buildRecordFile("alice.eth", URL_KEY, "https://good.example");
+    source = await startFileGateway(
+      new Map([
+        [record.urlPath, record.json],
+        [url.urlPath, tamper(url.json, "good", "evil")],
+      ]),
+    );
     const config = parseGatewayConfig({ ENSGATE_SOURCES: `http:${source.url}` });
     const gateway = buildNodeGateway(config, {}, { log: (line) => logs.push(line) });
     server = await serveFetchHandler(gateway.fetch);
@@ -138,6 +145,8 @@ describe("Node gateway logs and /metrics", () => {
       `${server.url}/${SENDER}/${lookupCallData("alice.eth", { type: "text", key: "none" })}`,
     );
     assert.deepEqual(await missing.json(), { data: "0x" });
+    const tampered = await fetch(`${server.url}/${SENDER}/${lookupCallData("alice.eth", URL_KEY)}`);
+    assert.equal(tampered.status, 422);
     assert.equal((await fetch(`${server.url}/${SENDER}/0x12`)).status, 400);
     assert.equal((await fetch(`${server.url}/nowhere/at/all`)).status, 404);
 
@@ -148,6 +157,7 @@ describe("Node gateway logs and /metrics", () => {
         ["lookup", 200, "cache", "hit"],
         ["lookup", 200, "cache", "hit"],
         ["lookup", 200, "none", "miss"],
+        ["lookup", 422, "none", "miss"],
         ["lookup", 400, "-", "-"],
         ["other", 404, "-", "-"],
       ],
@@ -173,10 +183,11 @@ describe("Node gateway logs and /metrics", () => {
       1,
     );
     assert.equal(count({ route: "lookup", status: "400", source: "-", cache: "-" }), 1);
+    assert.equal(count({ route: "lookup", status: "422", source: "none", cache: "miss" }), 1);
     assert.equal(count({ route: "other", status: "404", source: "-", cache: "-" }), 1);
     const durations = families.get("ensgate_gateway_request_duration_seconds");
     assert.equal(durations?.type, "histogram");
-    assert.equal(checkHistogram(durations, "ensgate_gateway_request_duration_seconds"), 5);
+    assert.equal(checkHistogram(durations, "ensgate_gateway_request_duration_seconds"), 6);
     // The scrape itself is logged and counted (seen by the next scrape).
     assert.deepEqual(logs.at(-1)?.route, "metrics");
   });
