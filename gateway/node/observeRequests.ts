@@ -66,8 +66,19 @@ export function createRequestObserver({ log = writeJsonLine }: RequestObserverOp
         return finish(
           new Response(metrics.render(), { headers: { "content-type": METRICS_CONTENT_TYPE } }),
         );
-      const response = current.run(store, () => fetchHandler(request));
-      return response instanceof Promise ? response.then(finish) : finish(response);
+      // A handler that throws (the app catches its own errors: a bug) is logged and counted as a
+      // 500, then rethrown to the server.
+      const failed = (error: unknown): never => {
+        finish(new Response(null, { status: 500 }));
+        throw error;
+      };
+      let response: Response | Promise<Response>;
+      try {
+        response = current.run(store, () => fetchHandler(request));
+      } catch (error) {
+        return failed(error);
+      }
+      return response instanceof Promise ? response.then(finish, failed) : finish(response);
     };
 
   return { onLookup, wrap, metrics };

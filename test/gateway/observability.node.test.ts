@@ -5,7 +5,7 @@ import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { parseGatewayConfig } from "../../gateway/config.ts";
 import { buildNodeGateway } from "../../gateway/node/buildNodeGateway.ts";
-import type { RequestLogLine } from "../../gateway/node/observeRequests.ts";
+import { createRequestObserver, type RequestLogLine } from "../../gateway/node/observeRequests.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import { startFileGateway, type TestServer } from "./httpServers.ts";
 import { buildRecordFile, lookupCallData, SENDER, tamper } from "./records.ts";
@@ -215,5 +215,27 @@ describe("Node gateway logs and /metrics", () => {
     for (const line of aborted) assert.equal(line.status, 400);
     // The gateway still answers.
     assert.equal((await fetch(`${server.url}/nowhere`)).status, 404);
+  });
+
+  it("logs and counts a handler that throws as a 500, and rethrows", async () => {
+    const lines: RequestLogLine[] = [];
+    const observer = createRequestObserver({ log: (line) => lines.push(line) });
+    const fetchHandler = observer.wrap(() => Promise.reject(new Error("boom")));
+    await assert.rejects(async () => fetchHandler(new Request("http://gateway/health")), /boom/);
+    const throwing = observer.wrap(() => {
+      throw new Error("sync boom");
+    });
+    assert.throws(() => throwing(new Request("http://gateway/x/y")), /sync boom/);
+    assert.deepEqual(
+      lines.map(({ route, status }) => [route, status]),
+      [
+        ["health", 500],
+        ["lookup", 500],
+      ],
+    );
+    assert.match(
+      observer.metrics.render(),
+      /requests_total\{route="health",status="500",source="-",cache="-"\} 1/,
+    );
   });
 });
