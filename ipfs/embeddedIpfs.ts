@@ -2,13 +2,20 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type IPNS, IPNSEntry, ipns } from "@helia/ipns";
 import { type UnixFS, unixfs } from "@helia/unixfs";
+import * as dagPb from "@ipld/dag-pb";
 import { privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
 import { createHeliaLight, type Helia, type Keychain, type PrivateKey } from "helia";
-import type { CID } from "multiformats/cid";
+import { Key } from "interface-datastore";
+import { UnixFS as UnixFSData } from "ipfs-unixfs";
+import { multihashToIPNSRoutingKey } from "ipns";
+import { base32 } from "multiformats/bases/base32";
+import { CID } from "multiformats/cid";
+import { sha256 } from "multiformats/hashes/sha2";
 import type { Hex } from "viem";
 import { ipnsPrivateKeyFromSeed } from "../lib/index.ts";
+import { cacheBlocks } from "./cachedBlockstore.ts";
 import { formatIpnsName, parseContentRoot, parseIpnsName, splitIpfsPath } from "./contentRoot.ts";
 import {
   IpfsBlockNotFoundError,
@@ -65,9 +72,20 @@ export type EmbeddedIpfs = IpfsReader & {
 export type EmbeddedIpfsOptions = {
   /** Filesystem directory for the block and data stores (created if missing). */
   directory: string;
+  /** Bytes of blocks kept in memory (an LRU in front of the block files); default 64 MiB. */
+  blockCacheBytes?: number;
 };
 
+/** A name's resolution as last verified, and the stored record bytes it was verified from. */
+type ResolvedName = { record: Uint8Array; value: string; validUntilMs: number };
+
 const textEncoder = new TextEncoder();
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
 
 function toBytes(content: Uint8Array | string): Uint8Array {
   return typeof content === "string" ? textEncoder.encode(content) : content;
@@ -87,6 +105,15 @@ function concatChunks(chunks: Uint8Array[]): Uint8Array {
 function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
+
+/**
+ * Kubo's directory sharding rule (boxo `HAMTShardingSize`, "links" size estimation): a directory
+ * is a HAMT while the sum of its links' name bytes + CID bytes exceeds 256 KiB, and a plain
+ * directory otherwise. Helia's `cp` applies it when a directory grows; shrinking is handled here.
+ */
+export const HAMT_SHARDING_THRESHOLD_BYTES = 256 * 1024;
+/** HAMT fanout 256: each shard link name starts with a two-hex-digit bucket index. */
+const HAMT_PREFIX_LENGTH = 2;
 
 /** Errors of Helia/UnixFS that mean "nothing at that path". */
 const NOT_FOUND_ERRORS = new Set(["NotFoundError", "DoesNotExistError"]);
@@ -116,6 +143,7 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
   readonly #signingKeys: Map<string, PrivateKey>;
   readonly #stores: { close(): Promise<void> }[];
   #emptyDirectory: CID | undefined;
+  readonly #resolved = new Map<string, ResolvedName>();
 
   constructor(directory: string, helia: Helia, stores: { close(): Promise<void> }[]) {
     this.directory = directory;
@@ -189,10 +217,58 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
     }
     if (next === undefined) {
       if (child === undefined) return directory;
-      const pruned = await this.#fs.rm(directory, head, { offline: true });
+      // Helia's own shrink check over-counts nested shards and rebuilds the links' sizes from
+      // the blocks, so it is switched off (threshold 0) and Kubo's rule applied instead.
+      const pruned = await this.#unshardIfSmall(
+        await this.#fs.rm(directory, head, { offline: true, shardSplitThresholdBytes: 0 }),
+      );
       return (await this.#isEmpty(pruned)) ? undefined : pruned;
     }
     return this.#fs.cp(next, directory, head, { force: true, offline: true });
+  }
+
+  /**
+   * A HAMT whose links would fit a plain directory (by Kubo's estimate) becomes that plain
+   * directory, with the same links and sizes, as Kubo's MFS does after a removal; anything else
+   * is returned as is. It stops reading shards as soon as the estimate passes the threshold.
+   */
+  async #unshardIfSmall(directory: CID): Promise<CID> {
+    const node = dagPb.decode(await this.#requireBlock(directory));
+    const data = node.Data === undefined ? undefined : UnixFSData.unmarshal(node.Data);
+    if (data?.type !== "hamt-sharded-directory") return directory;
+    const links: dagPb.PBLink[] = [];
+    let estimate = 0;
+    const collect = async (shard: dagPb.PBNode): Promise<boolean> => {
+      for (const link of shard.Links) {
+        const name = link.Name ?? "";
+        if (name.length === HAMT_PREFIX_LENGTH) {
+          if (!(await collect(dagPb.decode(await this.#requireBlock(link.Hash))))) return false;
+          continue;
+        }
+        const entry = name.slice(HAMT_PREFIX_LENGTH);
+        estimate += textEncoder.encode(entry).length + link.Hash.bytes.length;
+        if (estimate > HAMT_SHARDING_THRESHOLD_BYTES) return false;
+        links.push({ Name: entry, Hash: link.Hash, Tsize: link.Tsize });
+      }
+      return true;
+    };
+    if (!(await collect(node))) return directory;
+    const flat = dagPb.encode(
+      dagPb.prepare({
+        Data: new UnixFSData({ type: "directory", mode: data.mode, mtime: data.mtime }).marshal(),
+        Links: links,
+      }),
+    );
+    const digest = await sha256.digest(flat);
+    const cid = directory.version === 0 ? CID.createV0(digest) : CID.createV1(dagPb.code, digest);
+    await this.#helia.blockstore.put(cid, flat);
+    return cid;
+  }
+
+  async #requireBlock(cid: CID): Promise<Uint8Array> {
+    const block = await this.getBlock(cid);
+    if (block === undefined) throw new IpfsBlockNotFoundError(`block ${cid}`);
+    return block;
   }
 
   async #isEmpty(directory: CID): Promise<boolean> {
@@ -250,17 +326,57 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
     return content.cid;
   }
 
-  /** The final `/ipfs/…` value of a name, following `/ipns/` chains, offline. */
+  /**
+   * The final `/ipfs/…` value of a name, following `/ipns/` chains, offline. The stored record
+   * is read on every call (one small file), but verified only when its bytes differ from the ones
+   * last verified: a lookup costs no signature check, and a publish by another process is seen
+   * at once.
+   */
   async #resolveValue(name: string): Promise<string> {
     const key = parseIpnsName(name);
-    let value: string | undefined;
+    const stored = await this.#storedRecord(key);
+    const known = this.#resolved.get(name);
+    if (
+      stored !== undefined &&
+      known !== undefined &&
+      known.validUntilMs > Date.now() &&
+      bytesEqual(known.record, stored)
+    )
+      return known.value;
+    const { value, validUntilMs } = await this.#verifyValue(name, key);
+    if (stored !== undefined) this.#resolved.set(name, { record: stored, value, validUntilMs });
+    else this.#resolved.delete(name);
+    return value;
+  }
+
+  /** The raw datastore entry holding a name's record (as @helia/ipns stores it), or undefined. */
+  async #storedRecord(key: CID): Promise<Uint8Array | undefined> {
+    const routingKey = multihashToIPNSRoutingKey(key.multihash);
+    const datastoreKey = new Key(`/dht/record/${base32.baseEncode(routingKey)}`, false);
     try {
-      for await (const hop of this.#ipns.resolve(key, { offline: true })) value = hop.value;
+      return await this.#helia.datastore.get(datastoreKey);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Resolves and verifies a name through @helia/ipns (offline). */
+  async #verifyValue(name: string, key: CID): Promise<{ value: string; validUntilMs: number }> {
+    let value: string | undefined;
+    let validUntilMs = Number.POSITIVE_INFINITY;
+    let hops = 0;
+    try {
+      for await (const hop of this.#ipns.resolve(key, { offline: true })) {
+        value = hop.value;
+        validUntilMs = Math.min(validUntilMs, Date.parse(hop.record.validity));
+        hops++;
+      }
     } catch (error) {
       throw new IpnsNotFoundError(name, error);
     }
     if (value === undefined) throw new IpnsNotFoundError(name);
-    return value;
+    // A chain of names (/ipns/ -> /ipns/) is not kept: the first record alone does not pin it.
+    return { value, validUntilMs: hops === 1 ? validUntilMs : 0 };
   }
 
   async getIpnsRecord(name: string): Promise<Uint8Array | undefined> {
@@ -364,7 +480,10 @@ export async function createEmbeddedIpfs(options: EmbeddedIpfsOptions): Promise<
   const datastore = new FsDatastore(data);
   await blockstore.open();
   await datastore.open();
-  const helia = createHeliaLight({ blockstore, datastore });
+  const helia = createHeliaLight({
+    blockstore: cacheBlocks(blockstore, options.blockCacheBytes),
+    datastore,
+  });
   await helia.start();
   return new EmbeddedIpfsNode(options.directory, helia, [blockstore, datastore]);
 }

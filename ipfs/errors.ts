@@ -116,3 +116,11 @@ export function isKuboFileMissing(error: unknown): boolean {
         : "";
   return KUBO_FILE_MISSING.test(message);
 }
+
+/** A remote publish target (delegated routing, pinning service) refused or failed a request. */
+export class RemotePublishError extends IpfsError {
+  override name = "RemotePublishError";
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+  }
+}

@@ -31,6 +31,7 @@ export {
   IpnsPublishError,
   isKuboFileMissing,
   KuboRpcError,
+  RemotePublishError,
 } from "./errors.ts";
 export {
   createKuboIpfs,
@@ -50,4 +51,11 @@ export {
   RAW_BLOCK_CONTENT_TYPE,
   startPathGateway,
 } from "./pathGateway.ts";
+export {
+  CAR_MEDIA_TYPE,
+  exportDagCar,
+  IPNS_RECORD_MEDIA_TYPE,
+  pinCar,
+  putIpnsRecord,
+} from "./remotePublish.ts";
 export type { IpfsWriter } from "./writer.ts";

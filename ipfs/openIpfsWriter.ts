@@ -18,6 +18,7 @@ export async function openIpfsWriter(
         addDirectory: (files) => ipfs.addDirectory(files),
         updateDirectory: (root, changes) => ipfs.updateDirectory(root, changes),
         publishName: (seed, cid) => ipfs.publishName(seed, cid),
+        resolvePath: (root, path) => ipfs.resolvePath(root, path),
       },
       close: () => ipfs.stop(),
     };

@@ -15,6 +15,7 @@ import {
   IpfsNotAFileError,
   IpnsNotFoundError,
 } from "./errors.ts";
+import { buildPathCar, CAR_CONTENT_TYPE } from "./pathCar.ts";
 
 /** A fetch-style request handler (the same shape as a Worker's or srvx's `fetch`). */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -62,7 +63,7 @@ const CORS_HEADERS = {
   "Access-Control-Expose-Headers": "Content-Length, Content-Type, X-Ipfs-Path, X-Ipfs-Roots, Etag",
 };
 
-type Format = "file" | "raw" | "ipns-record";
+type Format = "file" | "raw" | "car" | "ipns-record";
 
 /** The request's target: an IPFS/IPNS root and a path inside it, or a delegated-routing lookup. */
 type Target =
@@ -130,14 +131,16 @@ function requestedFormat(request: Request, url: URL): Format {
   if (format !== null) {
     if (format === "raw") return "raw";
     if (format === "ipns-record") return "ipns-record";
+    if (format === "car") return "car";
     throw new HttpError(
       400,
-      `Unsupported format "${format}": this gateway serves raw and ipns-record`,
+      `Unsupported format "${format}": this gateway serves raw, car and ipns-record`,
     );
   }
   const accept = request.headers.get("accept") ?? "";
   if (accept.includes(RAW_BLOCK_CONTENT_TYPE)) return "raw";
   if (accept.includes(IPNS_RECORD_CONTENT_TYPE)) return "ipns-record";
+  if (accept.includes(CAR_CONTENT_TYPE)) return "car";
   return "file";
 }
 
@@ -195,6 +198,16 @@ async function serveContent(
       "Cache-Control": "public, max-age=29030400, immutable",
       Etag: `"${root.cid}.raw"`,
       "X-Ipfs-Path": `/ipfs/${root.cid}`,
+      "X-Content-Type-Options": "nosniff",
+    });
+  }
+  if (format === "car") {
+    if (root.kind !== "ipfs") throw new HttpError(400, "format=car needs an /ipfs/<cid> path");
+    const car = await buildPathCar((cid) => ipfs.getBlock(cid), root.cid, path);
+    return respond(request, 200, car, {
+      "Content-Type": `${CAR_CONTENT_TYPE}; version=1`,
+      "Cache-Control": "public, max-age=29030400, immutable",
+      "X-Ipfs-Path": ["", "ipfs", root.cid, ...path].join("/"),
       "X-Content-Type-Options": "nosniff",
     });
   }

@@ -8,4 +8,9 @@ export type IpfsWriter = {
   addDirectory(files: DirectoryFiles): Promise<{ toString(): string }>;
   updateDirectory(root: string, changes: DirectoryChanges): Promise<{ toString(): string }>;
   publishName(seedHex: Hex, cid: string): Promise<string>;
+  /**
+   * The CID at `path` under `root`, `undefined` when nothing is there. Optional: with it, a
+   * republish diffs only the journaled paths against the published tree (see client/publishTree).
+   */
+  resolvePath?(root: string, path: string): Promise<{ toString(): string } | undefined>;
 };

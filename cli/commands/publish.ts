@@ -5,7 +5,7 @@ import { describeRecordhash, readOwnerRecordhash } from "../../client/chain.ts";
 import { requireSettings } from "../../client/config.ts";
 import { loadKeys, type StoredKeys } from "../../client/keyStore.ts";
 import { type PublishResult, publishTree } from "../../client/publishTree.ts";
-import { readTree, treeDir } from "../../client/recordsTree.ts";
+import { treeDir } from "../../client/recordsTree.ts";
 import { openIpfsWriter } from "../../ipfs/index.ts";
 import { parseRecordhash } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
@@ -60,17 +60,14 @@ export async function publishCommand(context: CommandContext, keyNames: string[]
   try {
     for (const keys of keySets) {
       current = keys.keyName;
-      const files = await readTree(treeDir(config.dataDir, keys.keyName));
-      output.step(
-        `publishing ${Object.keys(files).length} record files of ${keys.keyName} to ${config.ipfs}`,
-      );
+      output.step(`publishing the record files of ${keys.keyName} to ${config.ipfs}`);
       const result = await publishTree({
         ipfs: writer,
         target: config.ipfs,
         dataDir: config.dataDir,
         keyName: keys.keyName,
         seed: keys.ipnsSeed,
-        files,
+        tree: treeDir(config.dataDir, keys.keyName),
       });
       results.push({ keyName: keys.keyName, ...result });
       current = undefined;

@@ -1,0 +1,164 @@
+// Publishing without a local daemon: the signed IPNS record goes to a Delegated Routing V1 HTTP
+// endpoint (`PUT /routing/v1/ipns/<name>`), and the tree's blocks to a pinning service as a CAR.
+//
+// How the blocks reach a pinning service: the IPFS Pinning Service API (`POST /pins`) pins by CID
+// and expects the service to fetch the blocks from the network (`origins` are libp2p multiaddrs
+// of peers that have them). This process has no libp2p node, so the blocks are uploaded first as
+// one CARv1 to `POST <service>/car` (`Content-Type: application/vnd.ipld.car`, the CAR upload
+// endpoint common pinning providers offer next to the Pinning Service API), and then pinned with
+// a standard `POST <service>/pins` for the root, polled with `GET /pins/<requestid>` until the
+// service reports `pinned` (or `failed`). Both requests carry the bearer token.
+import { CarWriter } from "@ipld/car";
+import * as dagPb from "@ipld/dag-pb";
+import type { CID } from "multiformats/cid";
+import { describeError } from "../lib/index.ts";
+import { IpfsBlockNotFoundError, RemotePublishError } from "./errors.ts";
+
+export const IPNS_RECORD_MEDIA_TYPE = "application/vnd.ipfs.ipns-record";
+export const CAR_MEDIA_TYPE = "application/vnd.ipld.car";
+
+/** A CARv1 of every block of the DAG under `root` (depth first, each block once). */
+export async function exportDagCar(
+  getBlock: (cid: CID) => Promise<Uint8Array | undefined>,
+  root: CID,
+): Promise<{ car: Uint8Array; blocks: number }> {
+  const { writer, out } = CarWriter.create([root]);
+  const chunks: Uint8Array[] = [];
+  const collected = (async () => {
+    for await (const chunk of out) chunks.push(chunk);
+  })();
+  const seen = new Set<string>();
+  const pending: CID[] = [root];
+  while (pending.length > 0) {
+    const cid = pending.pop() as CID;
+    const key = cid.toString();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const bytes = await getBlock(cid);
+    if (bytes === undefined) throw new IpfsBlockNotFoundError(`block ${cid}`);
+    await writer.put({ cid, bytes });
+    if (cid.code === dagPb.code)
+      for (const link of dagPb.decode(bytes).Links) pending.push(link.Hash);
+  }
+  await writer.close();
+  await collected;
+  const car = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    car.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return { car, blocks: seen.size };
+}
+
+type Fetch = typeof fetch;
+
+async function send(
+  doFetch: Fetch,
+  what: string,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new RemotePublishError(`${what}: ${url} is unreachable (${describeError(error)})`, error);
+  }
+  if (!response.ok) {
+    const body = (await response.text().catch(() => "")).slice(0, 300).trim();
+    throw new RemotePublishError(
+      `${what}: ${url} answered HTTP ${response.status}${body ? ` (${body})` : ""}`,
+    );
+  }
+  return response;
+}
+
+/** Sends a signed IPNS record through the Delegated Routing V1 HTTP API. */
+export async function putIpnsRecord(parameters: {
+  routingUrl: string;
+  name: string;
+  record: Uint8Array;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}): Promise<void> {
+  const url = new URL(`/routing/v1/ipns/${parameters.name}`, parameters.routingUrl).href;
+  const response = await send(
+    parameters.fetch ?? fetch,
+    "IPNS record",
+    url,
+    {
+      method: "PUT",
+      headers: { "content-type": IPNS_RECORD_MEDIA_TYPE },
+      body: parameters.record as Uint8Array<ArrayBuffer>,
+    },
+    parameters.timeoutMs ?? 30_000,
+  );
+  await response.body?.cancel();
+}
+
+/** A pin request's status (IPFS Pinning Service API `PinStatus`). */
+type PinStatus = { requestid: string; status: "queued" | "pinning" | "pinned" | "failed" };
+
+/** Uploads a tree as a CAR to a pinning service, pins its root and waits until it is pinned. */
+export async function pinCar(parameters: {
+  serviceUrl: string;
+  token: string;
+  root: CID;
+  car: Uint8Array;
+  name: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+  pollMs?: number;
+}): Promise<{ requestid: string }> {
+  const doFetch = parameters.fetch ?? fetch;
+  const timeoutMs = parameters.timeoutMs ?? 120_000;
+  const authorization = `Bearer ${parameters.token}`;
+  const base = parameters.serviceUrl.endsWith("/")
+    ? parameters.serviceUrl
+    : `${parameters.serviceUrl}/`;
+  const upload = await send(
+    doFetch,
+    "CAR upload",
+    new URL("car", base).href,
+    {
+      method: "POST",
+      headers: { authorization, "content-type": CAR_MEDIA_TYPE },
+      body: parameters.car as Uint8Array<ArrayBuffer>,
+    },
+    timeoutMs,
+  );
+  await upload.body?.cancel();
+  const pinned = await send(
+    doFetch,
+    "pin request",
+    new URL("pins", base).href,
+    {
+      method: "POST",
+      headers: { authorization, "content-type": "application/json" },
+      body: JSON.stringify({ cid: parameters.root.toString(), name: parameters.name }),
+    },
+    timeoutMs,
+  );
+  let status = (await pinned.json()) as PinStatus;
+  const deadline = Date.now() + timeoutMs;
+  while (status.status !== "pinned") {
+    if (status.status === "failed")
+      throw new RemotePublishError(`pin request: ${base} failed to pin ${parameters.root}`);
+    if (Date.now() > deadline)
+      throw new RemotePublishError(
+        `pin request: ${parameters.root} still ${status.status} after ${timeoutMs} ms`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, parameters.pollMs ?? 250));
+    const polled = await send(
+      doFetch,
+      "pin status",
+      new URL(`pins/${encodeURIComponent(status.requestid)}`, base).href,
+      { headers: { authorization } },
+      timeoutMs,
+    );
+    status = (await polled.json()) as PinStatus;
+  }
+  return { requestid: status.requestid };
+}
