@@ -6,6 +6,7 @@ import type { ReadBudget } from "./sources/readFromSources.ts";
 /** One configured record source, before it is built (Node can build all kinds, Workers only HTTP). */
 export type SourceSpec =
   | { kind: "http"; url: string; style: "path" | "subdomain" }
+  | { kind: "trustless"; url: string }
   | { kind: "kubo"; url: string }
   | { kind: "embedded"; directory: string };
 
@@ -16,6 +17,8 @@ export type GatewayConfig = {
   cacheTtlSeconds: number;
   missingTtlSeconds: number;
   cacheEntries: number;
+  /** Memory budget of the Node record cache, in bytes. */
+  cacheBytes: number;
   maxBodyBytes: number;
   /** Node server timeouts (slow clients), in milliseconds. */
   headersTimeoutMs: number;
@@ -41,7 +44,7 @@ export class GatewayConfigError extends GatewayError {
 export const GATEWAY_ENVIRONMENT = {
   ENSGATE_SOURCES: [
     "http:https://ipfs.io,subdomain:https://dweb.link",
-    "comma-separated record sources: http:<gateway origin> (path style), subdomain:<gateway origin>, kubo:<Kubo RPC URL> (Node), embedded:<data dir> (Node)",
+    "comma-separated record sources: http:<gateway origin> (path style), subdomain:<gateway origin>, trustless:<gateway origin> (verified IPNS record + blocks), kubo:<Kubo RPC URL> (Node), embedded:<data dir> (Node)",
   ],
   ENSGATE_STRATEGY: [
     "race",
@@ -51,7 +54,11 @@ export const GATEWAY_ENVIRONMENT = {
   ENSGATE_BUDGET_MS: ["8000", "longest wait for one record across all sources"],
   ENSGATE_CACHE_TTL: ["300", "seconds a verified record is cached (never past its validUntil)"],
   ENSGATE_MISSING_TTL: ["60", "seconds a missing record is cached"],
-  ENSGATE_CACHE_ENTRIES: ["10000", "records kept by the in-memory cache (Node)"],
+  ENSGATE_CACHE_ENTRIES: [
+    "1000000",
+    "most entries kept by the in-memory cache (Node; ENSGATE_CACHE_BYTES is the main bound)",
+  ],
+  ENSGATE_CACHE_BYTES: ["268435456", "memory budget of the in-memory record cache (Node), bytes"],
   ENSGATE_MAX_BODY_BYTES: [
     "65536",
     "largest request accepted (bodies are cut off while they stream)",
@@ -111,6 +118,7 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
     cacheTtlSeconds: positive("ENSGATE_CACHE_TTL"),
     missingTtlSeconds: positive("ENSGATE_MISSING_TTL"),
     cacheEntries: positive("ENSGATE_CACHE_ENTRIES"),
+    cacheBytes: positive("ENSGATE_CACHE_BYTES"),
     maxBodyBytes: positive("ENSGATE_MAX_BODY_BYTES"),
     ...serverTimeouts(positive),
     rpcUrl: rpcUrl === "" ? undefined : checkedUrl("ENSGATE_RPC_URL", rpcUrl),
@@ -143,6 +151,8 @@ function parseSourceSpec(spec: string): SourceSpec {
         url: checkedUrl("ENSGATE_SOURCES", target),
         style: kind === "http" ? "path" : "subdomain",
       };
+    case "trustless":
+      return { kind: "trustless", url: checkedUrl("ENSGATE_SOURCES", target) };
     case "kubo":
       return { kind: "kubo", url: checkedUrl("ENSGATE_SOURCES", target) };
     case "embedded":
@@ -152,7 +162,7 @@ function parseSourceSpec(spec: string): SourceSpec {
     default:
       throw new GatewayConfigError(
         "ENSGATE_SOURCES",
-        `"${spec}" is not http:, subdomain:, kubo: or embedded:<target>`,
+        `"${spec}" is not http:, subdomain:, trustless:, kubo: or embedded:<target>`,
       );
   }
 }

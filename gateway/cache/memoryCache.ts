@@ -1,18 +1,39 @@
+import { ByteLru } from "../../ipfs/byteLru.ts";
 import type { CachedRecord, RecordCache } from "./recordCache.ts";
 
-/** An in-memory LRU record cache with per-entry expiry (the Node gateway's cache). */
+/** Default memory budget of the Node gateway's record cache (ENSGATE_CACHE_BYTES). */
+export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+/**
+ * What one entry costs besides its strings (measured order of magnitude: the Map slot, the entry
+ * and record objects, the expiry number). Strings are counted at 2 bytes a character.
+ */
+const ENTRY_OVERHEAD_BYTES = 160;
+
+/**
+ * An in-memory LRU record cache with per-entry expiry (the Node gateway's cache), bounded by the
+ * bytes its entries hold (`maxBytes`) and, optionally, by their count (`maxEntries`).
+ */
 export function createMemoryCache({
-  maxEntries = 10_000,
+  maxBytes = DEFAULT_CACHE_BYTES,
+  maxEntries = Number.POSITIVE_INFINITY,
   now = Date.now,
-}: { maxEntries?: number; now?: () => number } = {}): RecordCache & { size(): number } {
-  // A Map iterates in insertion order: re-inserting on every hit keeps the least recent first.
-  const entries = new Map<string, { record: CachedRecord; expiresAt: number }>();
+}: { maxBytes?: number; maxEntries?: number; now?: () => number } = {}): RecordCache & {
+  size(): number;
+  bytes(): number;
+} {
+  const entries = new ByteLru<{ record: CachedRecord; expiresAt: number }>(
+    maxBytes,
+    (key, entry) =>
+      ENTRY_OVERHEAD_BYTES +
+      2 * (key.length + (entry.record.data?.length ?? 0) + (entry.record.validUntil?.length ?? 0)),
+  );
   const peek = (key: string): CachedRecord | undefined => {
     const entry = entries.get(key);
     if (!entry) return undefined;
-    entries.delete(key);
-    if (entry.expiresAt <= now()) return undefined;
-    entries.set(key, entry);
+    if (entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
     return entry.record;
   };
   return {
@@ -21,13 +42,10 @@ export function createMemoryCache({
       return peek(key);
     },
     async put(key, record, ttlSeconds) {
-      entries.delete(key);
       entries.set(key, { record, expiresAt: now() + ttlSeconds * 1000 });
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value as string;
-        entries.delete(oldest);
-      }
+      while (entries.size > maxEntries) entries.evictOldest();
     },
     size: () => entries.size,
+    bytes: () => entries.bytes,
   };
 }

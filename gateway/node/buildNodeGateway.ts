@@ -4,8 +4,10 @@ import { createGateway } from "../app.ts";
 import { createMemoryCache } from "../cache/memoryCache.ts";
 import type { GatewayConfig, SourceSpec } from "../config.ts";
 import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
+import { createIpnsSequenceMemory, type IpnsSequenceMemory } from "../sources/ipnsSequences.ts";
 import { createKuboSource } from "../sources/kuboSource.ts";
 import type { RecordSource } from "../sources/recordSource.ts";
+import { createTrustlessGatewaySource } from "../sources/trustlessGatewaySource.ts";
 import { createRequestObserver, type RequestObserverOptions } from "./observeRequests.ts";
 
 /** Extra source kinds a caller can plug in (the local stack passes its embedded IPFS reader). */
@@ -19,12 +21,13 @@ export function buildNodeGateway(
   factories: NodeSourceFactories = {},
   observer: RequestObserverOptions = {},
 ) {
-  const sources = config.sources.map((spec) => buildSource(spec, factories));
+  const sequences = createIpnsSequenceMemory();
+  const sources = config.sources.map((spec) => buildSource(spec, factories, sequences));
   const requests = createRequestObserver(observer);
   const gateway = createGateway({
     onLookup: requests.onLookup,
     sources,
-    cache: createMemoryCache({ maxEntries: config.cacheEntries }),
+    cache: createMemoryCache({ maxEntries: config.cacheEntries, maxBytes: config.cacheBytes }),
     budget: config.budget,
     cacheTtlSeconds: config.cacheTtlSeconds,
     missingTtlSeconds: config.missingTtlSeconds,
@@ -39,8 +42,14 @@ export function buildNodeGateway(
 }
 
 /** Builds one record source from its spec. */
-function buildSource(spec: SourceSpec, factories: NodeSourceFactories): RecordSource {
+function buildSource(
+  spec: SourceSpec,
+  factories: NodeSourceFactories,
+  sequences: IpnsSequenceMemory,
+): RecordSource {
   switch (spec.kind) {
+    case "trustless":
+      return createTrustlessGatewaySource({ url: spec.url, sequences });
     case "http":
       return createHttpGatewaySource({ url: spec.url, style: spec.style });
     case "kubo":

@@ -7,6 +7,8 @@ import { createWorkersCache, type WorkersCacheStorage } from "../cache/workersCa
 import { errorResponse } from "../ccipReadRouter.ts";
 import { type GatewayConfig, GatewayConfigError, parseGatewayConfig } from "../config.ts";
 import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
+import { createIpnsSequenceMemory } from "../sources/ipnsSequences.ts";
+import { createTrustlessGatewaySource } from "../sources/trustlessGatewaySource.ts";
 
 type Gateway = ReturnType<typeof createGateway>;
 let gateway: Gateway | undefined;
@@ -14,11 +16,14 @@ let gateway: Gateway | undefined;
 /** Builds the gateway once per isolate from the Worker's environment variables. */
 function buildWorkerGateway(env: Record<string, string | undefined>): Gateway {
   const config: GatewayConfig = parseGatewayConfig(env);
+  const sequences = createIpnsSequenceMemory();
   const sources = config.sources.map((spec) => {
+    if (spec.kind === "trustless")
+      return createTrustlessGatewaySource({ url: spec.url, sequences });
     if (spec.kind !== "http")
       throw new GatewayConfigError(
         "ENSGATE_SOURCES",
-        `${spec.kind}: sources need Node; use http: or subdomain: on Workers`,
+        `${spec.kind}: sources need Node; use http:, subdomain: or trustless: on Workers`,
       );
     return createHttpGatewaySource({ url: spec.url, style: spec.style });
   });

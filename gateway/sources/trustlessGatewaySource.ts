@@ -1,0 +1,261 @@
+// A record source that trusts no gateway: it reads through the trustless gateway formats of any
+// IPFS HTTP gateway and checks everything itself.
+// - The IPNS record (`GET /ipns/<name>`, `Accept: application/vnd.ipfs.ipns-record`): signature
+//   and validity with the `ipns` package's validator, and a sequence at least the highest one this
+//   gateway has seen for the name (else a rollback, refused).
+// - The blocks of the path (`GET /ipfs/<root>/<path>?format=car`, then single blocks with
+//   `Accept: application/vnd.ipld.raw` for any block the CAR lacked): each is hashed and compared
+//   with its CID before it is used, and the path is walked here (UnixFS, HAMT shards included),
+//   so a missing file is proven missing by the directory blocks, not by the gateway's word.
+// Verified IPNS resolutions are kept for the record's TTL (never past its EOL), verified blocks in
+// a byte-bounded LRU. Pure web APIs: it runs on Node and Workers.
+import { CarBlockIterator } from "@ipld/car";
+import { exporter } from "ipfs-unixfs-exporter";
+import { multihashToIPNSRoutingKey, unmarshalIPNSRecord } from "ipns";
+import { ipnsValidator } from "ipns/validator";
+import { CID } from "multiformats/cid";
+import { identity } from "multiformats/hashes/identity";
+import { sha256 } from "multiformats/hashes/sha2";
+import { ByteLru } from "../../ipfs/byteLru.ts";
+import { parseIpnsName } from "../../ipfs/contentRoot.ts";
+import { describeError } from "../../lib/index.ts";
+import { createIpnsSequenceMemory, type IpnsSequenceMemory } from "./ipnsSequences.ts";
+import { MAX_RECORD_FILE_BYTES, type RecordSource } from "./recordSource.ts";
+import { SourceError } from "./sourceError.ts";
+
+/** The trustless gateway media types. */
+export const IPNS_RECORD_MEDIA_TYPE = "application/vnd.ipfs.ipns-record";
+export const RAW_BLOCK_MEDIA_TYPE = "application/vnd.ipld.raw";
+export const CAR_MEDIA_TYPE = "application/vnd.ipld.car";
+/** An IPNS record may not exceed 10 KiB (IPNS spec). */
+const MAX_IPNS_RECORD_BYTES = 10 * 1024;
+/** Largest CAR accepted for one path (a few directory blocks, HAMT shards and a record file). */
+const MAX_CAR_BYTES = 4 * 1024 * 1024;
+/** Largest single block (the IPFS block limit). */
+const MAX_BLOCK_BYTES = 2 * 1024 * 1024;
+
+/** Options of a trustless gateway source. */
+export type TrustlessGatewaySourceOptions = {
+  /** Gateway origin, e.g. `https://trustless-gateway.link` or `http://127.0.0.1:8080`. */
+  url: string;
+  /** Shared by all of a gateway's trustless sources: refuses rollbacks across them. */
+  sequences?: IpnsSequenceMemory;
+  /** Bytes of verified blocks kept in memory; default 32 MiB. */
+  blockCacheBytes?: number;
+  /** The fetch to use (default: global fetch). */
+  fetch?: typeof fetch;
+  /** Clock in ms (tests pin it); default Date.now. */
+  now?: () => number;
+};
+
+/** A source that answered an IPNS record older than one already seen for the name. */
+export class IpnsRollbackError extends SourceError {
+  override name = "IpnsRollbackError";
+  constructor(source: string, ipnsName: string, sequence: bigint, highest: bigint) {
+    super(
+      source,
+      `IPNS rollback refused: ${ipnsName} at sequence ${sequence}, lower than sequence ${highest} already seen`,
+    );
+  }
+}
+
+/** Checks that `bytes` hash to `cid` (sha2-256 or identity); returns the bytes or throws. */
+async function verifyBlock(source: string, cid: CID, bytes: Uint8Array): Promise<Uint8Array> {
+  const code = cid.multihash.code;
+  let digest: Uint8Array;
+  if (code === sha256.code) digest = (await sha256.digest(bytes)).digest;
+  else if (code === identity.code) digest = identity.digest(bytes).digest;
+  else throw new SourceError(source, `block ${cid} uses hash 0x${code.toString(16)}, not sha2-256`);
+  const expected = cid.multihash.digest;
+  if (digest.length !== expected.length || digest.some((byte, index) => byte !== expected[index]))
+    throw new SourceError(source, `block ${cid} does not match its CID (tampered or corrupt)`);
+  return bytes;
+}
+
+/** Reads a response body up to `limit` bytes (throws past it). */
+async function readBody(response: Response, limit: number, source: string, what: string) {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw new SourceError(source, `${what} of ${declared} bytes is over the limit`);
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length > limit) throw new SourceError(source, `${what} is over the size limit`);
+  return bytes;
+}
+
+/** Percent-encodes each path segment. */
+const encodePath = (path: string) => path.split("/").map(encodeURIComponent).join("/");
+
+/** Builds a source reading record files trustlessly from an IPFS HTTP gateway. */
+export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOptions): RecordSource {
+  const base = new URL(options.url);
+  const name = `trustless:${base.origin}`;
+  const doFetch = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  const sequences = options.sequences ?? createIpnsSequenceMemory();
+  const blocks = new ByteLru<Uint8Array>(
+    options.blockCacheBytes ?? 32 * 1024 * 1024,
+    (key, block) => block.length + key.length * 2 + 200,
+  );
+  const resolved = new Map<string, { root: CID; expiresAt: number }>();
+
+  const get = async (url: string, accept: string, signal: AbortSignal) => {
+    try {
+      return await doFetch(url, { headers: { accept }, signal, redirect: "follow" });
+    } catch (error) {
+      throw new SourceError(name, signal.aborted ? "timed out" : "unreachable", { cause: error });
+    }
+  };
+
+  /** The verified root of an IPNS name (cached for the record's TTL, never past its EOL). */
+  const resolveName = async (ipnsName: string, signal: AbortSignal): Promise<CID | undefined> => {
+    const cached = resolved.get(ipnsName);
+    if (cached !== undefined && cached.expiresAt > now()) return cached.root;
+    const response = await get(
+      new URL(`/ipns/${ipnsName}?format=ipns-record`, base).href,
+      IPNS_RECORD_MEDIA_TYPE,
+      signal,
+    );
+    if (response.status === 404 || response.status === 410) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new SourceError(name, `answered HTTP ${response.status} for the IPNS record`);
+    }
+    const bytes = await readBody(response, MAX_IPNS_RECORD_BYTES, name, "IPNS record");
+    let key: CID;
+    try {
+      key = parseIpnsName(ipnsName);
+    } catch (error) {
+      throw new SourceError(name, `"${ipnsName}" is not an IPNS name`, { cause: error });
+    }
+    try {
+      await ipnsValidator(multihashToIPNSRoutingKey(key.multihash), bytes);
+    } catch (error) {
+      throw new SourceError(name, `IPNS record of ${ipnsName} refused: ${describeError(error)}`, {
+        cause: error,
+      });
+    }
+    const record = unmarshalIPNSRecord(bytes);
+    const highest = sequences.highest(ipnsName);
+    if (highest !== undefined && record.sequence < highest)
+      throw new IpnsRollbackError(name, ipnsName, record.sequence, highest);
+    sequences.saw(ipnsName, record.sequence);
+    const value = /^\/ipfs\/([^/]+)\/?$/.exec(record.value);
+    if (!value)
+      throw new SourceError(name, `IPNS value "${record.value}" of ${ipnsName} is not /ipfs/<cid>`);
+    const root = CID.parse(value[1] as string);
+    const ttlMs = Number(record.ttl ?? 0n) / 1e6;
+    const expiresAt = Math.min(now() + ttlMs, Date.parse(record.validity));
+    if (ttlMs > 0) resolved.set(ipnsName, { root, expiresAt });
+    return root;
+  };
+
+  /**
+   * One verified block: from the cache; else from the CAR of the whole path, fetched at most once
+   * per read, the first time a block is not cached; else by a raw block request.
+   */
+  const blockGetter = (root: CID, path: string, signal: AbortSignal) => {
+    let fromCar: Map<string, Uint8Array> | undefined;
+    return {
+      async *get(cid: CID) {
+        const key = cid.toString();
+        let bytes = blocks.get(key);
+        if (bytes === undefined) {
+          fromCar ??= await fetchCar(root, path, signal);
+          bytes = fromCar.get(key) ?? (await fetchRawBlock(cid, signal));
+          blocks.set(key, bytes);
+        }
+        yield bytes;
+      },
+    };
+  };
+
+  const fetchRawBlock = async (cid: CID, signal: AbortSignal): Promise<Uint8Array> => {
+    const key = cid.toString();
+    const response = await get(
+      new URL(`/ipfs/${key}?format=raw`, base).href,
+      RAW_BLOCK_MEDIA_TYPE,
+      signal,
+    );
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new SourceError(name, `answered HTTP ${response.status} for block ${key}`);
+    }
+    return verifyBlock(name, cid, await readBody(response, MAX_BLOCK_BYTES, name, `block ${key}`));
+  };
+
+  /** The verified blocks of the CAR for a path (empty when the gateway serves no CAR). */
+  const fetchCar = async (root: CID, path: string, signal: AbortSignal) => {
+    const found = new Map<string, Uint8Array>();
+    const response = await get(
+      new URL(`/ipfs/${root}/${encodePath(path)}?format=car&dag-scope=entity`, base).href,
+      `${CAR_MEDIA_TYPE};version=1`,
+      signal,
+    );
+    if (!response.ok) {
+      await response.body?.cancel();
+      return found;
+    }
+    const car = await readBody(response, MAX_CAR_BYTES, name, "CAR");
+    let iterator: CarBlockIterator;
+    try {
+      iterator = await CarBlockIterator.fromBytes(car);
+    } catch (error) {
+      throw new SourceError(name, `CAR does not parse: ${describeError(error)}`, { cause: error });
+    }
+    for await (const block of iterator) {
+      const cid = CID.asCID(block.cid) ?? CID.decode(block.cid.bytes);
+      found.set(cid.toString(), await verifyBlock(name, cid, block.bytes));
+    }
+    return found;
+  };
+
+  return {
+    name,
+    async read({ target, path }, signal) {
+      const root =
+        target.protocol === "ipns" ? await resolveName(target.name, signal) : CID.parse(target.cid);
+      if (root === undefined) return { status: "missing" };
+      const store = blockGetter(root, path, signal);
+      let entry: Awaited<ReturnType<typeof exporter>>;
+      try {
+        entry = await exporter(`${root}/${path}`, store, { signal });
+      } catch (error) {
+        if (error instanceof SourceError) throw error;
+        if ((error as Error).name === "NotFoundError") return { status: "missing" };
+        throw new SourceError(name, describeError(error), { cause: error });
+      }
+      if (entry.type !== "file" && entry.type !== "raw" && entry.type !== "identity")
+        return { status: "missing" };
+      if (entry.size > BigInt(MAX_RECORD_FILE_BYTES))
+        throw new SourceError(name, "file is over the size limit");
+      const chunks: Uint8Array[] = [];
+      try {
+        for await (const chunk of entry.content({ signal })) chunks.push(chunk);
+      } catch (error) {
+        if (error instanceof SourceError) throw error;
+        throw new SourceError(name, describeError(error), { cause: error });
+      }
+      const body = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
+      let offset = 0;
+      for (const chunk of chunks) {
+        body.set(chunk, offset);
+        offset += chunk.length;
+      }
+      return { status: "found", body };
+    },
+    async health(signal) {
+      try {
+        const response = await doFetch(new URL("/", base).href, { method: "HEAD", signal });
+        await response.body?.cancel();
+        return response.status < 500;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
