@@ -113,6 +113,14 @@ export function buildProgram(): Command {
     .description(
       "add the records trees to IPFS and publish their IPNS names; only changed files are uploaded. Refuses keys of a former owner; warns when the name's on-chain recordhash is not the IPNS name published",
     )
+    .option(
+      "--routing <url>",
+      "also send each signed IPNS record to a Delegated Routing V1 endpoint (PUT /routing/v1/ipns/<name>); embedded store only",
+    )
+    .option(
+      "--pin <url>",
+      "also upload each tree as a CAR to a pinning service (POST <url>/car) and pin its root (Pinning Service API POST <url>/pins); token in ENSGATE_PIN_TOKEN; embedded store only",
+    )
     .action(run(undefined, publishCommand));
 
   withOptions(

@@ -10,6 +10,7 @@ import { createHeliaLight, type Helia, type Keychain, type PrivateKey } from "he
 import { Key } from "interface-datastore";
 import { UnixFS as UnixFSData } from "ipfs-unixfs";
 import { multihashToIPNSRoutingKey } from "ipns";
+import type { MultihashDigest } from "multiformats";
 import { base32 } from "multiformats/bases/base32";
 import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
@@ -351,7 +352,7 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
 
   /** The raw datastore entry holding a name's record (as @helia/ipns stores it), or undefined. */
   async #storedRecord(key: CID): Promise<Uint8Array | undefined> {
-    const routingKey = multihashToIPNSRoutingKey(key.multihash);
+    const routingKey = multihashToIPNSRoutingKey(key.multihash as MultihashDigest<0x00 | 0x12>);
     const datastoreKey = new Key(`/dht/record/${base32.baseEncode(routingKey)}`, false);
     try {
       return await this.#helia.datastore.get(datastoreKey);
@@ -368,7 +369,11 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
     try {
       for await (const hop of this.#ipns.resolve(key, { offline: true })) {
         value = hop.value;
-        validUntilMs = Math.min(validUntilMs, Date.parse(hop.record.validity));
+        const validity: unknown = hop.record.validity;
+        validUntilMs = Math.min(
+          validUntilMs,
+          typeof validity === "string" ? Date.parse(validity) : 0,
+        );
         hops++;
       }
     } catch (error) {

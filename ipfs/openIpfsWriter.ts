@@ -19,6 +19,8 @@ export async function openIpfsWriter(
         updateDirectory: (root, changes) => ipfs.updateDirectory(root, changes),
         publishName: (seed, cid) => ipfs.publishName(seed, cid),
         resolvePath: (root, path) => ipfs.resolvePath(root, path),
+        getBlock: (cid) => ipfs.getBlock(cid),
+        getIpnsRecord: (name) => ipfs.getIpnsRecord(name),
       },
       close: () => ipfs.stop(),
     };

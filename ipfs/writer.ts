@@ -1,5 +1,6 @@
 // What publishing a records tree needs from an IPFS node: the embedded store and Kubo both provide
 // it (openIpfsWriter opens either).
+import type { CID } from "multiformats/cid";
 import type { Hex } from "viem";
 import type { DirectoryChanges, DirectoryFiles } from "./embeddedIpfs.ts";
 
@@ -13,4 +14,10 @@ export type IpfsWriter = {
    * republish diffs only the journaled paths against the published tree (see client/publishTree).
    */
   resolvePath?(root: string, path: string): Promise<{ toString(): string } | undefined>;
+  /**
+   * Optional (the embedded store): the raw blocks and signed IPNS records, which
+   * `publish --pin/--routing` send to remote services (ipfs/remotePublish.ts).
+   */
+  getBlock?(cid: CID): Promise<Uint8Array | undefined>;
+  getIpnsRecord?(name: string): Promise<Uint8Array | undefined>;
 };

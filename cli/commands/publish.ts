@@ -6,7 +6,15 @@ import { requireSettings } from "../../client/config.ts";
 import { loadKeys, type StoredKeys } from "../../client/keyStore.ts";
 import { type PublishResult, publishTree } from "../../client/publishTree.ts";
 import { treeDir } from "../../client/recordsTree.ts";
-import { openIpfsWriter } from "../../ipfs/index.ts";
+import {
+  exportDagCar,
+  type IpfsWriter,
+  openIpfsWriter,
+  parseCid,
+  pinCar,
+  putIpnsRecord,
+  RemotePublishError,
+} from "../../ipfs/index.ts";
 import { parseRecordhash } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
 import { devnetReadWarning } from "../devnet.ts";
@@ -19,8 +27,13 @@ import { assertKeysOfOwner } from "../signing.ts";
  * would be signed with a former owner's key), and afterwards warns, one line per tree, when the
  * IPNS name just published is not the recordhash lookups of the name read.
  */
-export async function publishCommand(context: CommandContext, keyNames: string[]): Promise<void> {
+export async function publishCommand(
+  context: CommandContext,
+  keyNames: string[],
+  options: PublishOptions = {},
+): Promise<void> {
   const { config, output } = context;
+  const pinToken = checkRemoteTargets(config.ipfs, options);
   const devnetWarning = devnetReadWarning(config.rpcUrl, config.ipfs, config.dataDir);
   if (devnetWarning) context.warn(devnetWarning);
   const names = keyNames.length > 0 ? keyNames : await listTrees(config.dataDir);
@@ -69,6 +82,7 @@ export async function publishCommand(context: CommandContext, keyNames: string[]
         seed: keys.ipnsSeed,
         tree: treeDir(config.dataDir, keys.keyName),
       });
+      await publishRemotely(context, writer, keys.keyName, result, options, pinToken);
       results.push({ keyName: keys.keyName, ...result });
       current = undefined;
     }
@@ -122,6 +136,59 @@ function pointsAt(recordhash: Hex, ipnsName: string): boolean {
     return target.protocol === "ipns" && target.name === ipnsName;
   } catch {
     return false;
+  }
+}
+
+/** `publish` options: remote targets besides the IPFS node (`--routing`, `--pin`). */
+export type PublishOptions = { routing?: string; pin?: string };
+
+/** Checks the remote targets before anything is published; returns the pinning token. */
+function checkRemoteTargets(target: string, options: PublishOptions): string | undefined {
+  for (const [flag, url] of [
+    ["--routing", options.routing],
+    ["--pin", options.pin],
+  ] as const) {
+    if (url === undefined) continue;
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+      throw new CliError(`${flag}: "${url}" is not an http(s) URL`);
+    if (target !== "embedded")
+      throw new CliError(
+        `${flag} sends what the embedded store signed and holds; with --ipfs ${target} the Kubo node publishes to the network itself`,
+      );
+  }
+  if (options.pin === undefined) return undefined;
+  const token = process.env.ENSGATE_PIN_TOKEN;
+  if (!token) throw new CliError("--pin needs the pinning service's token in ENSGATE_PIN_TOKEN");
+  return token;
+}
+
+/** Sends one published tree to the remote targets: its CAR to the pinning service, then its record. */
+async function publishRemotely(
+  context: CommandContext,
+  writer: IpfsWriter,
+  keyName: string,
+  result: PublishResult,
+  options: PublishOptions,
+  pinToken: string | undefined,
+): Promise<void> {
+  const root = parseCid(result.root);
+  try {
+    if (options.pin !== undefined && pinToken !== undefined && writer.getBlock) {
+      const getBlock = writer.getBlock;
+      const { car, blocks } = await exportDagCar((cid) => getBlock(cid), root);
+      context.output.step(`pinning ${blocks} blocks of ${keyName} at ${options.pin}`);
+      await pinCar({ serviceUrl: options.pin, token: pinToken, root, car, name: keyName });
+    }
+    if (options.routing !== undefined && writer.getIpnsRecord) {
+      const record = await writer.getIpnsRecord(result.ipnsName);
+      if (record === undefined) throw new CliError(`no IPNS record for ${result.ipnsName}`);
+      context.output.step(`sending the IPNS record of ${keyName} to ${options.routing}`);
+      await putIpnsRecord({ routingUrl: options.routing, name: result.ipnsName, record });
+    }
+  } catch (error) {
+    if (error instanceof RemotePublishError)
+      throw new CliError(`${keyName} is published locally, but ${error.shortMessage}`);
+    throw error;
   }
 }
 

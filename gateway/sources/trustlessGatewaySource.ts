@@ -13,6 +13,7 @@ import { CarBlockIterator } from "@ipld/car";
 import { exporter } from "ipfs-unixfs-exporter";
 import { multihashToIPNSRoutingKey, unmarshalIPNSRecord } from "ipns";
 import { ipnsValidator } from "ipns/validator";
+import type { MultihashDigest } from "multiformats";
 import { CID } from "multiformats/cid";
 import { identity } from "multiformats/hashes/identity";
 import { sha256 } from "multiformats/hashes/sha2";
@@ -133,7 +134,10 @@ export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOpti
       throw new SourceError(name, `"${ipnsName}" is not an IPNS name`, { cause: error });
     }
     try {
-      await ipnsValidator(multihashToIPNSRoutingKey(key.multihash), bytes);
+      await ipnsValidator(
+        multihashToIPNSRoutingKey(key.multihash as MultihashDigest<0x00 | 0x12>),
+        bytes,
+      );
     } catch (error) {
       throw new SourceError(name, `IPNS record of ${ipnsName} refused: ${describeError(error)}`, {
         cause: error,

@@ -25,7 +25,11 @@ export async function serveFetch(
     });
     try {
       const response = await handler(request);
-      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, key) => {
+        headers[key] = value;
+      });
+      outgoing.writeHead(response.status, headers);
       outgoing.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {
       outgoing.writeHead(500, { "content-type": "text/plain" });

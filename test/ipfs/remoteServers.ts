@@ -9,6 +9,7 @@ import { CarBlockIterator } from "@ipld/car";
 import * as dagPb from "@ipld/dag-pb";
 import { multihashToIPNSRoutingKey, unmarshalIPNSRecord } from "ipns";
 import { ipnsValidator } from "ipns/validator";
+import type { MultihashDigest } from "multiformats";
 import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
 import { parseIpnsName } from "../../ipfs/contentRoot.ts";
@@ -39,7 +40,10 @@ export async function startRoutingServer(): Promise<
     const record = new Uint8Array(await request.arrayBuffer());
     try {
       const key = parseIpnsName(name);
-      await ipnsValidator(multihashToIPNSRoutingKey(key.multihash), record);
+      await ipnsValidator(
+        multihashToIPNSRoutingKey(key.multihash as MultihashDigest<0x00 | 0x12>),
+        record,
+      );
     } catch (error) {
       return json(400, { error: `invalid IPNS record: ${(error as Error).message}` });
     }
