@@ -1,13 +1,24 @@
 // Gateway benchmark: `npm run bench:gateway [-- --json]`.
-// Prints, from one run: cache-hit requests/s of the gateway and of a no-op handler on the same
-// server adapter (and their ratio), cold-lookup latency and requests made to the IPFS source per
-// record, and the gzip size of the Workers bundle.
+// Prints, from one run, with the gateway (a child process) reading a 100,000-file records tree
+// through the trustless source (`trustless:`, every IPNS record and block verified) from the
+// embedded store's path gateway:
+// - cold-lookup latency (sequential) and requests made to the IPFS source per record;
+// - the miss path under load: 9,800 distinct records, each request a real miss (`missRps`),
+//   against an ENS offchain-resolver style gateway that signs each answer (`orStyleRps`,
+//   scripts/bench/orStyleServer.ts), over the same keys;
+// - hits over 10,000 rotating keys against a bare no-op handler on the same adapter
+//   (`hitToNoopRatio`, `hitRpsAt100k`), and one hot key (`cacheHitRps`, `ratio`);
+// - the gateway's RSS afterwards (`rssMiBAt100k`) and the gzip size of the Workers bundle.
+// The load generator (autocannon) runs in this process; the servers each run in their own.
+// The tree's 10,000 looked-up records are signed; its other 90,000 files are copies of them under
+// other names (never looked up), which shape the HAMT like a real 100,000-record tree.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
+import { encodeFunctionData, parseAbi } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { deriveStoredKeys } from "../client/keygen.ts";
 import { serveFetchHandler } from "../gateway/node/serveGateway.ts";
@@ -28,11 +39,22 @@ const LOAD_SECONDS = 4;
 const ROUNDS = 3;
 const CONNECTIONS = 50;
 const COLD_RECORDS = 200;
+/** `--quick`: a 5,000-file tree with 1,000 signed records, to check the script itself. */
+const QUICK = process.argv.includes("--quick");
+const SIGNED_RECORDS = QUICK ? 1000 : 10_000;
+const TREE_FILES = QUICK ? 5000 : 100_000;
 /** Each figure's target: a lower (`min`) or upper (`max`) bound; the others are informational. */
+const CACHE_BYTES = 256 * 1024 * 1024;
 const TARGETS = {
   ratio: { min: 0.6 },
   sourceRequestsPerRecord: { max: 2 },
   workerBundleGzipBytes: { max: 1024 * 1024 },
+  missToOrStyleRatio: { min: 1.0 },
+  hitToNoopRatio: { min: 0.6 },
+  missRps: { min: 870, informational: true },
+  orStyleRps: { min: 0, informational: true },
+  hitRpsAt100k: { min: 5000 },
+  rssMiBAt100k: { max: CACHE_BYTES / 1024 / 1024 + 100 },
 } as const satisfies Record<string, Target>;
 const OWNER = privateKeyToAccount(
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
@@ -64,6 +86,41 @@ async function startServerProcess(
   return { child, url };
 }
 
+/** Requests per second over `paths` in turn (each request the next path), for `seconds` or `amount` requests. */
+async function measureRotatingRps(
+  origin: string,
+  paths: string[],
+  limit: { seconds: number } | { amount: number },
+): Promise<{ rps: number; requests: number; non2xx: number; errors: number }> {
+  let next = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url: origin,
+    connections: CONNECTIONS,
+    timeout: 30,
+    ...("seconds" in limit ? { duration: limit.seconds } : { amount: limit.amount }),
+    requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) }],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const requests = result.requests.total;
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(
+      `${origin}: ${result.non2xx} non-2xx, ${result.errors} errors (${JSON.stringify(result.statusCodeStats)})`,
+    );
+  return {
+    rps: Math.round(requests / seconds),
+    requests,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** Resident set size of a process, in MiB (Linux /proc). */
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? "0") / 1024);
+}
+
 /** Requests per second of GET `url` under `CONNECTIONS` keep-alive connections. */
 async function measureRps(url: string): Promise<number> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: LOAD_SECONDS });
@@ -82,10 +139,10 @@ try {
   // The IPFS source: the embedded Helia store behind its path gateway, counting requests.
   log("publishing the benchmark records to the embedded IPFS store");
   const ipfs = await createEmbeddedIpfs({ directory: join(dataDir, "ipfs") });
-  const records: [RecordRequest, string][] = Array.from(
-    { length: COLD_RECORDS + 1 },
-    (_, index) => [{ type: "text", key: `key${index}` }, `value number ${index}`],
-  );
+  const records: [RecordRequest, string][] = Array.from({ length: SIGNED_RECORDS }, (_, index) => [
+    { type: "text", key: `key${index}` },
+    `value number ${index}`,
+  ]);
   const files = await signRecordTree({
     name: NAME,
     records,
@@ -96,6 +153,12 @@ try {
     // The gateway verifies v2 records against the lookup's sender.
     resolver: SENDER,
   });
+  const signed = Object.entries(files);
+  for (let index = signed.length; index < TREE_FILES; index++) {
+    const [path, content] = signed[index % signed.length] as [string, string];
+    files[path.replace(/[^/]+\.json$/, `filler${index}.json`)] = content;
+  }
+  log(`adding a tree of ${Object.keys(files).length} files`);
   const seed = (await deriveStoredKeys(OWNER, NAME, 1)).ipnsSeed;
   const ipnsName = await ipfs.publishName(seed, await ipfs.addDirectory(files));
   const recordhash = buildRecordhash({ protocol: "ipns", name: ipnsName });
@@ -105,6 +168,21 @@ try {
     sourceRequests++;
     return pathGatewayHandler(request);
   });
+  const lookupPath = (key: string) =>
+    `/${SENDER}/${encodeResolveOffchainCall({
+      dnsName: dnsEncodeName(NAME),
+      data: encodeRecordCall(namehash(NAME), { type: "text", key }),
+      recordhash,
+      owner: OWNER.address,
+      chainId: 1n,
+      epoch: 0n,
+    })}`;
+  /** The offchain-resolver style request for the same record: `resolve(name, text(node, key))`. */
+  const orStylePath = (key: string) =>
+    `/${SENDER}/${encodeFunctionData({
+      abi: parseAbi(["function resolve(bytes name, bytes data) view returns (bytes)"]),
+      args: [dnsEncodeName(NAME), encodeRecordCall(namehash(NAME), { type: "text", key })],
+    })}.json`;
   const lookupUrl = (gatewayUrl: string, key: string) =>
     `${gatewayUrl}/${SENDER}/${encodeResolveOffchainCall({
       dnsName: dnsEncodeName(NAME),
@@ -116,12 +194,18 @@ try {
     })}`;
 
   const gateway = await startServerProcess("gateway/node/main.ts", {
-    ENSGATE_SOURCES: `http:${source.url}`,
+    ENSGATE_SOURCES: `trustless:${source.url}`,
     ENSGATE_CACHE_TTL: "3600",
+    ENSGATE_CACHE_BYTES: String(CACHE_BYTES),
+    // A shared machine under load: a slow answer is measured, not turned into a 502.
+    ENSGATE_SOURCE_TIMEOUT_MS: "20000",
+    ENSGATE_BUDGET_MS: "25000",
   });
   children.push(gateway.child);
   const baseline = await startServerProcess("scripts/bench/noopServer.ts", {});
   children.push(baseline.child);
+  const orStyle = await startServerProcess("scripts/bench/orStyleServer.ts", {});
+  children.push(orStyle.child);
 
   // Cold lookups: every record once, one at a time.
   log(`cold lookups of ${COLD_RECORDS} records`);
@@ -135,7 +219,36 @@ try {
     latencies.push(performance.now() - started);
   }
   latencies.sort((a, b) => a - b);
-  const sourceRequestsPerRecord = sourceRequests / COLD_RECORDS;
+
+  // The miss path under load: every other signed record once (distinct: each a real miss).
+  const missKeys = Array.from(
+    { length: SIGNED_RECORDS - COLD_RECORDS - 1 },
+    (_, index) => `key${COLD_RECORDS + 1 + index}`,
+  );
+  log(`miss load: ${missKeys.length} distinct records, ${CONNECTIONS} connections`);
+  sourceRequests = 0;
+  const misses = await measureRotatingRps(gateway.url, missKeys.map(lookupPath), {
+    amount: missKeys.length,
+  });
+  const sourceRequestsPerRecord = Number((sourceRequests / misses.requests).toFixed(3));
+  log(`offchain-resolver style baseline over the same keys`);
+  const orStyleRun = await measureRotatingRps(orStyle.url, missKeys.map(orStylePath), {
+    amount: missKeys.length,
+  });
+  // Every signed record is now cached: hits over 10,000 rotating keys against the no-op handler.
+  const allKeys = Array.from({ length: SIGNED_RECORDS }, (_, index) => lookupPath(`key${index}`));
+  for (const key of ["key0", ...Array.from({ length: COLD_RECORDS }, (_, i) => `key${i + 1}`)])
+    await (await fetch(`${gateway.url}${lookupPath(key)}`)).arrayBuffer();
+  const rotatingHits: number[] = [];
+  const rotatingNoop: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    rotatingHits.push(
+      (await measureRotatingRps(gateway.url, allKeys, { seconds: LOAD_SECONDS })).rps,
+    );
+    rotatingNoop.push(
+      (await measureRotatingRps(baseline.url, allKeys, { seconds: LOAD_SECONDS })).rps,
+    );
+  }
 
   // Cache hits: one record, already verified and cached, against the no-op baseline (alternated).
   log(`cache-hit load: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${LOAD_SECONDS} s each`);
@@ -179,7 +292,19 @@ try {
   );
   const workerBundleGzipBytes = gzipSync(readFileSync(join(outdir, "index.js"))).length;
 
+  const rssMiBAt100k = rssMiB(gateway.child.pid as number);
+  const hitRpsAt100k = median(rotatingHits);
   const figures = {
+    missRps: misses.rps,
+    orStyleRps: orStyleRun.rps,
+    missToOrStyleRatio: Number((misses.rps / orStyleRun.rps).toFixed(3)),
+    hitRpsAt100k,
+    noopRotatingRps: median(rotatingNoop),
+    hitToNoopRatio: Number(
+      median(rotatingHits.map((hits, index) => hits / (rotatingNoop[index] as number))).toFixed(3),
+    ),
+    rssMiBAt100k,
+    treeFiles: TREE_FILES,
     cacheHitRps,
     baselineRps,
     ratio: Number(roundRatio.toFixed(3)),
@@ -195,6 +320,14 @@ try {
   if (JSON_OUTPUT) console.log(JSON.stringify(report));
   else {
     const labels: Record<keyof typeof figures, string> = {
+      missRps: "miss-path requests/s (distinct records, 100k tree)",
+      orStyleRps: "offchain-resolver style gateway requests/s (signs each answer)",
+      missToOrStyleRatio: "miss / offchain-resolver style",
+      hitRpsAt100k: "cache-hit requests/s, 10,000 rotating keys",
+      noopRotatingRps: "no-op handler requests/s, same rotating URLs",
+      hitToNoopRatio: "rotating hits / no-op",
+      rssMiBAt100k: "gateway RSS after the loads (MiB)",
+      treeFiles: "files in the tree",
       cacheHitRps: "cache-hit requests/s (gateway)",
       baselineRps: "requests/s (no-op handler, same adapter)",
       ratio: "ratio",

@@ -109,10 +109,22 @@ export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOpti
     }
   };
 
-  /** The verified root of an IPNS name (cached for the record's TTL, never past its EOL). */
-  const resolveName = async (ipnsName: string, signal: AbortSignal): Promise<CID | undefined> => {
+  /**
+   * The verified root of an IPNS name (cached for the record's TTL, never past its EOL);
+   * concurrent misses of one name share one fetch.
+   */
+  const resolving = new Map<string, Promise<CID | undefined>>();
+  const resolveName = (ipnsName: string, signal: AbortSignal): Promise<CID | undefined> => {
     const cached = resolved.get(ipnsName);
-    if (cached !== undefined && cached.expiresAt > now()) return cached.root;
+    if (cached !== undefined && cached.expiresAt > now()) return Promise.resolve(cached.root);
+    const running = resolving.get(ipnsName);
+    if (running) return running;
+    const promise = fetchName(ipnsName, signal).finally(() => resolving.delete(ipnsName));
+    resolving.set(ipnsName, promise);
+    return promise;
+  };
+
+  const fetchName = async (ipnsName: string, signal: AbortSignal): Promise<CID | undefined> => {
     const response = await get(
       new URL(`/ipns/${ipnsName}?format=ipns-record`, base).href,
       IPNS_RECORD_MEDIA_TYPE,
@@ -159,11 +171,16 @@ export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOpti
   };
 
   /**
-   * One verified block: from the cache; else from the CAR of the whole path, fetched at most once
-   * per read, the first time a block is not cached; else by a raw block request.
+   * One verified block: from the cache; else, on a read whose root block is not cached yet, from
+   * the CAR of the whole path (fetched once, the first time a block is missing); else by a raw
+   * block request. Once the root is cached, so are most directory and shard blocks, and a miss
+   * costs one raw request for the record file (plus one per HAMT shard not seen yet), instead of
+   * a CAR that would resend the directory blocks already held.
    */
   const blockGetter = (root: CID, path: string, signal: AbortSignal) => {
-    let fromCar: Map<string, Uint8Array> | undefined;
+    let fromCar: Map<string, Uint8Array> | undefined = blocks.has(root.toString())
+      ? new Map()
+      : undefined;
     return {
       async *get(cid: CID) {
         const key = cid.toString();
