@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { CarBlockIterator } from "@ipld/car";
 import { multihashToIPNSRoutingKey, unmarshalIPNSRecord } from "ipns";
 import { ipnsValidator } from "ipns/validator";
 import type { CID } from "multiformats/cid";
@@ -163,6 +164,34 @@ describe("path gateway over HTTP", () => {
     }
   });
 
+  it("format=car: the blocks from the root to the file, each matching its CID", async () => {
+    const response = await fetch(`${gateway.url}/ipfs/${root}/${AVATAR}?format=car`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("content-type"), "application/vnd.ipld.car; version=1");
+    const blocks = await CarBlockIterator.fromBytes(new Uint8Array(await response.arrayBuffer()));
+    assert.deepEqual((await blocks.getRoots()).map(String), [root.toString()]);
+    const cids: string[] = [];
+    for await (const block of blocks) {
+      const digest = await sha256.digest(block.bytes);
+      assert.deepEqual(digest.bytes, block.cid.multihash.bytes, `${block.cid}`);
+      cids.push(block.cid.toString());
+    }
+    // root, .well-known, eth, alice, text, then the file itself.
+    const expected = [
+      root,
+      ...(await Promise.all(
+        [
+          ".well-known",
+          ".well-known/eth",
+          ".well-known/eth/alice",
+          ".well-known/eth/alice/text",
+          AVATAR,
+        ].map((path) => ipfs.resolvePath(root, path)),
+      )),
+    ].map(String);
+    assert.deepEqual(cids, expected);
+  });
+
   it("answers 400 for a bad name, CID, path or format", async () => {
     const cases = [
       `/ipns/not-a-name/${AVATAR}`,
@@ -170,7 +199,8 @@ describe("path gateway over HTTP", () => {
       `/ipfs/zzzz/${AVATAR}`,
       `/ipfs/${root}/a/%E0%A4%A/b`,
       `/ipfs/${root}/a/..%2Fb`,
-      `/ipfs/${root}?format=car`,
+      `/ipfs/${root}?format=tar`,
+      `/ipns/${name}/${AVATAR}?format=car`,
       `/ipfs/${root}/${AVATAR}?format=raw`,
       `/routing/v1/ipns/not-a-name`,
     ];
