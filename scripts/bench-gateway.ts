@@ -214,7 +214,8 @@ try {
   for (let index = 1; index <= COLD_RECORDS; index++) {
     const started = performance.now();
     const response = await fetch(lookupUrl(gateway.url, `key${index}`));
-    if (response.status !== 200) throw new Error(`cold lookup ${index}: HTTP ${response.status}`);
+    if (response.status !== 200)
+      throw new Error(`cold lookup ${index}: HTTP ${response.status} ${await response.text()}`);
     await response.arrayBuffer();
     latencies.push(performance.now() - started);
   }

@@ -143,7 +143,7 @@ try {
     timeout: 20,
     ...rotating(),
   });
-  const capacityRps = Math.max(1, Math.round(probe.requests.average));
+  const capacityRps = Math.max(1, Math.round(probe.requests.total / 5));
   const rate = Math.max(1, Math.round(capacityRps / 2));
   log(`soak: ${SECONDS} s at ${rate} requests/s (half of ${capacityRps})`);
   let maxRssMiB = rssMiB(child.pid as number);
