@@ -50,6 +50,7 @@ const TARGETS = {
   sourceRequestsPerRecord: { max: 2 },
   workerBundleGzipBytes: { max: 1024 * 1024 },
   missToOrStyleRatio: { min: 1.0 },
+  missFailures: { max: 0 },
   hitToNoopRatio: { min: 0.6 },
   missRps: { min: 870, informational: true },
   orStyleRps: { min: 0, informational: true },
@@ -91,6 +92,7 @@ async function measureRotatingRps(
   origin: string,
   paths: string[],
   limit: { seconds: number } | { amount: number },
+  allowFailures = false,
 ): Promise<{ rps: number; requests: number; non2xx: number; errors: number }> {
   let next = 0;
   const started = performance.now();
@@ -103,7 +105,7 @@ async function measureRotatingRps(
   });
   const seconds = (performance.now() - started) / 1000;
   const requests = result.requests.total;
-  if (result.non2xx > 0 || result.errors > 0)
+  if (!allowFailures && (result.non2xx > 0 || result.errors > 0))
     throw new Error(
       `${origin}: ${result.non2xx} non-2xx, ${result.errors} errors (${JSON.stringify(result.statusCodeStats)})`,
     );
@@ -228,9 +230,14 @@ try {
   );
   log(`miss load: ${missKeys.length} distinct records, ${CONNECTIONS} connections`);
   sourceRequests = 0;
-  const misses = await measureRotatingRps(gateway.url, missKeys.map(lookupPath), {
-    amount: missKeys.length,
-  });
+  // Failed misses (a 502 when a source timed out on an overloaded machine) are counted, not
+  // fatal: `missFailures` has its own target, and `missRps` counts answered requests only.
+  const misses = await measureRotatingRps(
+    gateway.url,
+    missKeys.map(lookupPath),
+    { amount: missKeys.length },
+    true,
+  );
   const sourceRequestsPerRecord = Number((sourceRequests / misses.requests).toFixed(3));
   log(`offchain-resolver style baseline over the same keys`);
   const orStyleRun = await measureRotatingRps(orStyle.url, missKeys.map(orStylePath), {
@@ -294,11 +301,15 @@ try {
   const workerBundleGzipBytes = gzipSync(readFileSync(join(outdir, "index.js"))).length;
 
   const rssMiBAt100k = rssMiB(gateway.child.pid as number);
+  const answeredMissRps = Math.round(
+    (misses.rps * (misses.requests - misses.non2xx - misses.errors)) / misses.requests,
+  );
   const hitRpsAt100k = median(rotatingHits);
   const figures = {
-    missRps: misses.rps,
+    missRps: answeredMissRps,
+    missFailures: misses.non2xx + misses.errors,
     orStyleRps: orStyleRun.rps,
-    missToOrStyleRatio: Number((misses.rps / orStyleRun.rps).toFixed(3)),
+    missToOrStyleRatio: Number((answeredMissRps / orStyleRun.rps).toFixed(3)),
     hitRpsAt100k,
     noopRotatingRps: median(rotatingNoop),
     hitToNoopRatio: Number(
@@ -324,6 +335,7 @@ try {
       missRps: "miss-path requests/s (distinct records, 100k tree)",
       orStyleRps: "offchain-resolver style gateway requests/s (signs each answer)",
       missToOrStyleRatio: "miss / offchain-resolver style",
+      missFailures: "misses answered with an error (502: a source timed out)",
       hitRpsAt100k: "cache-hit requests/s, 10,000 rotating keys",
       noopRotatingRps: "no-op handler requests/s, same rotating URLs",
       hitToNoopRatio: "rotating hits / no-op",
