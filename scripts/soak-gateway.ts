@@ -128,9 +128,9 @@ try {
   const rotating = () => ({
     requests: [
       {
-        setupRequest: (request: Record<string, unknown>) => ({
+        setupRequest: (request: autocannon.Request) => ({
           ...request,
-          path: paths[next++ % paths.length],
+          path: paths[next++ % paths.length] as string,
         }),
       },
     ],
