@@ -230,7 +230,9 @@ export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOpti
     }
     for await (const block of iterator) {
       const cid = CID.asCID(block.cid) ?? CID.decode(block.cid.bytes);
-      found.set(cid.toString(), await verifyBlock(name, cid, block.bytes));
+      // A copy: the iterator's bytes are views into the whole CAR, which a cached view would keep
+      // alive while the cache counts only the block's length.
+      found.set(cid.toString(), await verifyBlock(name, cid, block.bytes.slice()));
     }
     return found;
   };
