@@ -18,11 +18,19 @@ import {
   type OrderEvent,
 } from "../client/orderContract.ts";
 import type { IpfsWriter } from "../ipfs/index.ts";
-import type { CaFolder } from "./caFiles.ts";
+import { type CaFolder, caPaths } from "./caFiles.ts";
 import { orderLocation, publishOrder } from "./caTree.ts";
 import { crashPoint } from "./crashPoints.ts";
 import { issueOrder } from "./issueOrder.ts";
 import type { OrderStore, StoredOrder } from "./orderStore.ts";
+import { createRenewer, type Renewer } from "./renewals.ts";
+import {
+  createRevocationWatcher,
+  openRevocationStore,
+  type RevocationStore,
+  type RevocationWatcher,
+  type RevocationWatcherOptions,
+} from "./revocations.ts";
 import { validateOrder } from "./validateOrder.ts";
 
 const RESOLVER_CA_ABI = parseAbi([
@@ -51,6 +59,14 @@ export type CaServiceOptions = {
   ipfs: IpfsWriter;
   ipfsTarget: string;
   log?: (line: string) => void;
+  /** The CA's database (default `<caDir>/orders.sqlite`, where `store` lives). */
+  databasePath?: string;
+  /** Base URL of the CA's CRLs, named in every certificate (`ca/caHttp.ts` serves `/crl/`). */
+  crlBaseUrl?: string | undefined;
+  /** The coverage one order's fee buys, in days (default `DEFAULT_COVERAGE_DAYS`). */
+  coverageDays?: number | undefined;
+  /** Called for every revocation once applied (the transparency log appends it). */
+  onRevoked?: RevocationWatcherOptions["onRevoked"];
 };
 
 /** A running service. */
@@ -61,6 +77,11 @@ export type CaService = {
   stop: () => Promise<void>;
   /** Resolves once the running loop has stopped (with the error that stopped it, if any). */
   done: Promise<void>;
+  /** Follows the owners of certified names; revokes (`revoke` for an owner's request). */
+  watcher: RevocationWatcher;
+  revocations: RevocationStore;
+  /** Renews short-lived end-entities inside their window; answers renewal-info. */
+  renewer: Renewer;
 };
 
 /** Starts the service loop (`run: false` only builds it: call `tick()` yourself). */
@@ -73,6 +94,19 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
   const setup = async () => {
     chainId ??= await publicClient.getChainId();
   };
+
+  const databasePath = options.databasePath ?? caPaths(folder.dir).database;
+  const revocations = openRevocationStore(databasePath);
+  const watcher = createRevocationWatcher({
+    folder,
+    revocations,
+    publicClient,
+    resolver: options.resolver,
+    ipfs: options.ipfs,
+    ipfsTarget: options.ipfsTarget,
+    log,
+    onRevoked: options.onRevoked,
+  });
 
   /** Reads the confirmed block range and records its orders with the new cursor. */
   const readEvents = async () => {
@@ -128,6 +162,23 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
     return epoch;
   };
 
+  const renewer = createRenewer({
+    folder,
+    databasePath,
+    publicClient,
+    resolver: options.resolver,
+    ipfs: options.ipfs,
+    ipfsTarget: options.ipfsTarget,
+    chainId: async () => {
+      await setup();
+      return chainId as number;
+    },
+    caEpoch,
+    coverageDays: options.coverageDays,
+    crlBaseUrl: options.crlBaseUrl,
+    log,
+  });
+
   /** Moves one order forward until it is settled. */
   const advance = async (start: StoredOrder) => {
     let order: StoredOrder = start;
@@ -158,11 +209,14 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
         bridgeDomain: folder.identity.bridgeDomain,
       });
       if (!result.ok) throw new Error(`order ${id} validated before but not now: ${result.reason}`);
-      const issued = await issueOrder(result, {
-        dir: folder.dir,
-        root: folder.root,
-        bridgeDomain: folder.identity.bridgeDomain,
-      });
+      const issued = await issueOrder(
+        result,
+        { dir: folder.dir, root: folder.root, bridgeDomain: folder.identity.bridgeDomain },
+        {
+          crlBaseUrl: options.crlBaseUrl,
+          coverageEnd: await renewer.coverageEnd(order.blockNumber),
+        },
+      );
       store.markIssued(id, {
         serial: issued.serial,
         der: issued.der,
@@ -220,6 +274,10 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
     await setup();
     await readEvents();
     for (const order of store.unsettled()) await advance(order);
+    // Once per block: revoke what changed hands, renew what is due, keep the CRLs current.
+    await watcher.sweep();
+    await renewer.renewDue();
+    await watcher.refreshCrls();
   };
 
   let stopped = !run;
@@ -246,11 +304,16 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
   return {
     tick,
     done,
+    watcher,
+    revocations,
+    renewer,
     async stop() {
       stopped = true;
       wake?.();
       await current.catch(() => {});
       await done;
+      revocations.close();
+      renewer.close();
     },
   };
 }

@@ -1,6 +1,7 @@
-// The CA's records tree: each issued chain as signed records (text `org.ensgate.tls.chain` and
-// TLSA `_443._tcp.<name>`), signed by the CA's records signer as the "owner" (the resolver's CA
-// rule, docs/protocol.md §6a), written to <caDir>/trees/ca and published under the CA's IPNS key.
+// The CA's records tree: each issued chain as signed certificate records (text
+// `org.ensgate.ca.chain` and the key pin `org.ensgate.ca.tlsa`), signed by the CA's records signer
+// and bound to the owner the certificate was issued to (the resolver's CA rule, docs/protocol.md
+// §6a), written to <caDir>/trees/ca and published under the CA's IPNS key.
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -51,10 +52,14 @@ export function orderLocation(
   return `ipns://${identity.ipnsName}/${buildRecordFilePath(recordsName, { type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY })}`;
 }
 
-/** Signs an order's records with the CA signer (v2, valid until the certificate expires, CA epoch). */
+/**
+ * Signs an order's records with the CA signer (v2, valid until the certificate expires, CA epoch),
+ * bound to the requester: validation checked that the requester owned the name at the order's
+ * block, and the records stop verifying once anyone else owns it.
+ */
 export async function signOrderRecords(
   identity: CaIdentity,
-  order: Pick<StoredOrder, "kind" | "name" | "chainPem">,
+  order: Pick<StoredOrder, "kind" | "name" | "chainPem" | "requester">,
   context: { chainId: number; epoch: bigint; resolver: Address },
 ): Promise<Record<string, string>> {
   const { recordsName, records, notAfter } = orderRecords(order);
@@ -67,6 +72,7 @@ export async function signOrderRecords(
     chainId: context.chainId,
     freshness: { validUntil: BigInt(Math.floor(notAfter.getTime() / 1000)), epoch: context.epoch },
     resolver: context.resolver,
+    certifiedOwner: order.requester,
   });
 }
 
@@ -74,7 +80,7 @@ export async function signOrderRecords(
 export async function publishOrder(parameters: {
   caDir: string;
   identity: CaIdentity;
-  order: Pick<StoredOrder, "kind" | "name" | "chainPem">;
+  order: Pick<StoredOrder, "kind" | "name" | "chainPem" | "requester">;
   chainId: number;
   epoch: bigint;
   /** The resolver whose CA rule accepts the records (their SIGN 4 `Resolver` line). */

@@ -16,6 +16,7 @@ import { loadOwnerAccount } from "../client/wallet.ts";
 import type { CertificateKeyType } from "../lib/certs/index.ts";
 import { describeError } from "../lib/index.ts";
 import { initCaFolder, loadCaFolder } from "./caFiles.ts";
+import { startCaHttp } from "./caHttp.ts";
 import { startCaService } from "./caService.ts";
 import { CaError } from "./errors.ts";
 import { openCaIpfs } from "./openCaIpfs.ts";
@@ -100,6 +101,10 @@ export type CaRunOptions = {
   pollMs?: string;
   fromBlock?: string;
   ipfsStore?: string;
+  httpPort?: string;
+  httpHost?: string;
+  crlUrl?: string;
+  coverageDays?: string;
 };
 
 /** `run`: serves orders until SIGINT/SIGTERM. */
@@ -130,6 +135,20 @@ export async function caRun(
     account,
     transport: http(rpcUrl),
   });
+  const httpPort = options.httpPort === undefined ? undefined : Number(options.httpPort);
+  if (httpPort !== undefined && !(Number.isInteger(httpPort) && httpPort >= 0 && httpPort < 65536))
+    throw new CaUsageError(`--http-port "${options.httpPort}" is not a port number`);
+  const coverageDays =
+    options.coverageDays === undefined ? undefined : Number(options.coverageDays);
+  if (coverageDays !== undefined && !(coverageDays > 0))
+    throw new CaUsageError(`--coverage-days "${options.coverageDays}" is not a positive number`);
+  if (options.crlUrl !== undefined && !/^https?:\/\//.test(options.crlUrl))
+    throw new CaUsageError(`--crl-url "${options.crlUrl}" is not an http(s) URL`);
+  const httpHost = options.httpHost ?? "127.0.0.1";
+  // The CRL URL is fixed into every certificate: with --http-port and no --crl-url it is this
+  // endpoint's own /crl (the port must then be fixed, not 0).
+  const crlBaseUrl =
+    options.crlUrl ?? (httpPort ? `http://${httpHost}:${httpPort}/crl` : undefined);
   const ipfs = await openCaIpfs(config.ipfs, { caDir: folder.dir, store: options.ipfsStore });
   const store = openOrderStore(join(folder.dir, "orders.sqlite"));
   const service = startCaService({
@@ -154,15 +173,33 @@ export async function caRun(
     ipfs: ipfs.writer,
     ipfsTarget: config.ipfs,
     log: (line) => process.stderr.write(`${line}\n`),
+    crlBaseUrl,
+    coverageDays,
   });
+  const endpoint =
+    httpPort === undefined
+      ? undefined
+      : await startCaHttp(
+          {
+            folder,
+            revocations: service.revocations,
+            watcher: service.watcher,
+            renewer: service.renewer,
+            publicClient: connection.publicClient,
+            resolver,
+            chainId: connection.chain.id,
+          },
+          { port: httpPort, host: httpHost },
+        );
   output.step(
-    `[1/1] CA ${folder.identity.signer} serving orders of ${orders} (${confirmations} confirmation${confirmations === 1 ? "" : "s"}, operator ${account.address})`,
+    `[1/1] CA ${folder.identity.signer} serving orders of ${orders} (${confirmations} confirmation${confirmations === 1 ? "" : "s"}, operator ${account.address})${endpoint ? `; CRLs, renewal info and revocations at ${endpoint.url}` : ""}`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  await endpoint?.close();
   await service.stop();
   store.close();
   await ipfs.close();
@@ -210,6 +247,16 @@ export function buildCaProgram(): Command {
     .option("--poll-ms <ms>", "how often to poll the chain (default 500)")
     .option("--from-block <n>", "first block to scan on a fresh database (default 0)")
     .option("--ipfs-store <dir>", "embedded IPFS store folder (default <ca-dir>/ipfs)")
+    .option(
+      "--http-port <port>",
+      "serve CRLs, renewal info and owners' revocations on this port (GET /crl/…, /renewal-info/…, POST /revoke)",
+    )
+    .option("--http-host <host>", "address the HTTP endpoint binds (default 127.0.0.1)")
+    .option(
+      "--crl-url <url>",
+      "base URL of the CRLs named in certificates (default http://<http-host>:<http-port>/crl)",
+    )
+    .option("--coverage-days <days>", "days of certificates one order's fee buys (default 90)")
     .action(async (options: CaRunOptions) => {
       const { config, output } = start();
       await caRun(config, output, options);

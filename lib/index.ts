@@ -7,6 +7,7 @@ export {
   type BuildDidDocumentParameters,
   buildCertificateMethod,
   buildDidDocument,
+  CERTIFICATE_CHAIN_TEXT_KEYS,
   type CertificateJwk,
   type CertificateMethodBuild,
   type CertificateVerificationMethod,
@@ -116,6 +117,8 @@ export { assertCanonicalSignature } from "./recordFile/signatureFormat.ts";
 export {
   decodeSignedRecordData,
   encodeSignedRecordData,
+  SIGNED_CERTIFICATE_RECORD_SELECTOR,
+  SIGNED_CERTIFICATE_RECORD_SIGNATURE,
   SIGNED_RECORD_V1_SELECTOR,
   SIGNED_RECORD_V1_SIGNATURE,
   SIGNED_RECORD_V2_SELECTOR,
@@ -138,6 +141,10 @@ export {
   type SignerRule,
   verifyRecord,
 } from "./recordFile/verifyRecord.ts";
+export {
+  CERTIFICATE_TEXT_KEY_PREFIX,
+  isCertificateRecordRequest,
+} from "./records/certificateRecordKeys.ts";
 export { normalizeHexBytes } from "./records/hexBytes.ts";
 export { decodeRecordCall, encodeRecordCall, type RecordCall } from "./records/recordCall.ts";
 export {

@@ -214,7 +214,7 @@ export async function certShowCommand(
         problems.push(`${san} is outside the domain CA ${domain}`);
   }
   // TLSA 3 1 1 must pin the certificate's key.
-  const tlsa = await resolveRecord(context, name, certificateRecordRequests(name).tlsa).catch(
+  const tlsa = await resolveRecord(context, name, certificateRecordRequests().tlsa).catch(
     () => undefined,
   );
   const spki = computeTlsaSpkiSha256(leaf);

@@ -62,6 +62,7 @@ const ERROR_OF: Record<RecordRejection, string> = {
   recordExpired: "RecordExpired",
   staleEpoch: "StaleEpoch",
   futureEpoch: "FutureEpoch",
+  certificateOwnerChanged: "CertificateOwnerChanged",
   invalidRecordSignature: "InvalidRecordSignature",
   invalidApproval: "InvalidApproval",
   unapprovedSigner: "UnapprovedSigner",
