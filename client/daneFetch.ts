@@ -189,8 +189,8 @@ function requestOverSocket(
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return new Promise((resolve, reject) => {
     const request = http.request({
+      // No agent: the request runs over this socket, already authenticated.
       createConnection: () => socket,
-      agent: false,
       method: options.method ?? "GET",
       path: `${url.pathname}${url.search}`,
       headers: { host: url.host, connection: "close", ...options.headers },
