@@ -133,7 +133,8 @@ export async function daneFetch(
   );
 }
 
-function parseHttpsUrl(input: string | URL): URL {
+/** Parses an `https://` URL; anything else is a one-line ClientError. */
+export function parseHttpsUrl(input: string | URL): URL {
   let url: URL;
   try {
     url = new URL(input);

@@ -4,7 +4,7 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { requireSettings } from "../../client/config.ts";
-import { daneFetch } from "../../client/daneFetch.ts";
+import { daneFetch, ensNameOfHost, parseHttpsUrl } from "../../client/daneFetch.ts";
 import { formatTlsaRecord } from "../../client/tlsaRecords.ts";
 import { createVerifiedRecordReader } from "../../client/verifiedRecords.ts";
 import type { CommandContext } from "../context.ts";
@@ -30,6 +30,8 @@ export async function fetchCommand(
   const timeout = options.timeout === undefined ? 30 : Number(options.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0)
     throw new CliError(`timeout "${options.timeout}" is not a positive number of seconds`);
+  // A URL that is not https:// or not an ENS host fails before the chain is contacted.
+  ensNameOfHost(parseHttpsUrl(url).hostname, options.bridgeDomain);
   const connection = await context.chain();
   const response = await daneFetch(url, {
     reader: createVerifiedRecordReader({

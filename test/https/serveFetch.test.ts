@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -252,6 +252,7 @@ describe("HTTPS for ENS names: ensgate serve and ensgate fetch", () => {
     writeFileSync(join(files.site, "style.css"), "h1 { color: teal }\n");
     writeFileSync(join(files.site, "docs", "index.html"), "<p>docs</p>\n");
     writeFileSync(join(dir, "secret.txt"), "outside the site\n");
+    symlinkSync(join(dir, "secret.txt"), join(files.site, "escape.txt"));
     writeFileSync(files.cert, chainPem(leaf));
     writeFileSync(files.key, await exportPrivateKeyPem(serverKeys.privateKey));
 
@@ -386,6 +387,13 @@ describe("HTTPS for ENS names: ensgate serve and ensgate fetch", () => {
       const redirect = curl(NAME, port, "/docs", folder.rootPemPath);
       assert.equal(redirect.status, "301");
       assert.equal(curl(NAME, port, "/nothing.txt", folder.rootPemPath).status, "404");
+      // A symbolic link out of the folder is not followed.
+      assert.equal(curl(NAME, port, "/escape.txt", folder.rootPemPath).status, "404");
+      const post = curl(NAME, port, "/", folder.rootPemPath, ["-X", "POST"]);
+      assert.equal(post.status, "405");
+      const head = curl(NAME, port, "/style.css", folder.rootPemPath, ["-I"]);
+      assert.equal(head.status, "200");
+      assert.match(head.body, /content-length: 19/i);
     });
 
     for (const path of [
@@ -546,6 +554,10 @@ describe("HTTPS for ENS names: ensgate serve and ensgate fetch", () => {
         (error: Error) =>
           error instanceof NoAddressRecordError &&
           error.message === "none.demo.eth has no A or AAAA record: no address to connect to",
+      );
+      await assert.rejects(
+        daneFetch(`http://${NAME}:${port}/`, { reader }),
+        /http:\/\/www\.demo\.eth:\d+\/ is not an https:\/\/ URL/,
       );
       await assert.rejects(
         daneFetch("https://example.com/", { reader, bridgeDomain: BRIDGE }),
