@@ -69,12 +69,16 @@ export class TlsaMismatchError extends ClientError {
   }
 }
 
-/** The resolver's on-chain check refused the record the gateway or IPFS served. */
+/**
+ * The resolver reverted instead of answering: its callback refused the record file the gateway or
+ * IPFS served (e.g. `InvalidRecordSignature()` for a tampered file), or the name's on-chain state
+ * refuses every record (e.g. an expired name).
+ */
 export class RecordRejectedError extends ClientError {
   override name = "RecordRejectedError";
   constructor(what: string, reason: string, options: { cause?: unknown } = {}) {
     super(
-      `the ${what} was rejected by the resolver's on-chain verification (${reason}): the served record file is not validly signed, refusing to connect`,
+      `the ${what} was rejected by the resolver's on-chain verification (${reason}), refusing to connect`,
       options,
     );
   }

@@ -14,6 +14,7 @@ import {
 } from "viem";
 import {
   buildRecordType,
+  DNS_RESOURCE_TYPES,
   describeError,
   EnsgateError,
   hashDnsOwnerName,
@@ -68,12 +69,9 @@ function isRevert(error: unknown): boolean {
 
 function describeRequest(request: RecordRequest): string {
   if (request.type !== "dnsRecord") return buildRecordType(request);
-  const type = Object.entries(DNS_TYPE_NAMES).find(([, number]) => number === request.resource);
+  const type = Object.entries(DNS_RESOURCE_TYPES).find(([, number]) => number === request.resource);
   return `${type?.[0] ?? `type ${request.resource}`} (dnsRecord${request.name ? ` ${request.name}` : ""})`;
 }
-
-/** The DNS types read here. */
-const DNS_TYPE_NAMES = { A: 1, AAAA: 28, TLSA: 52 } as const;
 
 /** One RR of an RRset, as dns-packet decodes it. */
 export type DnsAnswer = { name: string; type: string; ttl?: number; data: unknown };

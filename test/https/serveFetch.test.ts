@@ -60,6 +60,15 @@ import { assertOneLineError, runCli } from "../cli/runCli.ts";
 const CLI = fileURLToPath(new URL("../../cli/ensgate.ts", import.meta.url));
 const NAME = "www.demo.eth";
 const BRIDGED = bridgeName(NAME, BRIDGE);
+/** A name whose TLSA record file is tampered with on IPFS. */
+const PIN = "pin.demo.eth";
+
+/** A signed record file with `from` replaced by `to` in its data, not re-signed. */
+function tamperData(json: string, from: string, to: string): string {
+  const file = JSON.parse(json) as { data: string };
+  assert.ok(file.data.includes(from), `${from} is not in the file's data`);
+  return JSON.stringify({ ...file, data: file.data.replace(from, to) });
+}
 
 /** A free TCP port on 127.0.0.1 (the TLSA owner `_<port>._tcp` must be known before serving). */
 async function freePort(): Promise<number> {
@@ -264,10 +273,12 @@ describe("HTTPS for ENS names: ensgate serve and ensgate fetch", () => {
       })
     ).toString();
 
-    // The owner's records: A for www, a tampered A for bad, A without TLSA for notls, the
-    // contenthash, and (for a resolver reading the owner's own TLSA) the TLSA too.
+    // The owner's records: A for www, a tampered A for bad, the contenthash, and (for a resolver
+    // that reads the owner's own TLSA) the TLSA too; pin.demo.eth has a tampered TLSA.
     const tlsaLine = buildTlsaZoneLine(NAME, leaf, { port });
     const tlsaRequest = dnsRequest(`_${port}._tcp.${NAME}`, "TLSA");
+    const pinLine = buildTlsaZoneLine(PIN, leaf, { port });
+    const pinRequest = dnsRequest(`_${port}._tcp.${PIN}`, "TLSA");
     const names: Record<string, [RecordRequest, string][]> = {
       [NAME]: [
         [dnsRequest(NAME, "A"), `${NAME}. 300 IN A 127.0.0.1`],
@@ -275,42 +286,52 @@ describe("HTTPS for ENS names: ensgate serve and ensgate fetch", () => {
         [{ type: "contenthash" }, `ipfs://${siteCid}`],
       ],
       "bad.demo.eth": [[dnsRequest("bad.demo.eth", "A"), "bad.demo.eth. 300 IN A 127.0.0.1"]],
+      [PIN]: [
+        [dnsRequest(PIN, "A"), `${PIN}. 300 IN A 127.0.0.1`],
+        [pinRequest, pinLine],
+      ],
       // Stored on the zone's name, as `ensgate set demo.eth dns 'apex.demo.eth. …'` does.
       "demo.eth": [[dnsRequest("apex.demo.eth", "A"), "apex.demo.eth. 300 IN A 127.0.0.2"]],
     };
     const honest = await publishTree(stack, owner, "demo.eth", names);
-    await writeResolver(stack, owner, "setRecordhash", [namehash("demo.eth"), honest]);
     const badPath = buildRecordFilePath("bad.demo.eth", dnsRequest("bad.demo.eth", "A"));
-    const honestBad = new TextDecoder().decode(
-      (await stack.ipfs.readFile(ipnsNameOf(honest), badPath)) as Uint8Array,
-    );
-    // 127.0.0.1 -> 127.0.0.9 in the signed data, without re-signing.
-    const tamperedBad = JSON.stringify({
-      ...JSON.parse(honestBad),
-      data: (JSON.parse(honestBad) as { data: string }).data.replace("7f000001", "7f000009"),
-    });
-    assert.notEqual(tamperedBad, honestBad);
+    const pinPath = buildRecordFilePath(PIN, pinRequest);
+    const published = async (path: string) =>
+      new TextDecoder().decode((await stack.ipfs.readFile(ipnsNameOf(honest), path)) as Uint8Array);
+    const pinHash = pinLine.split(" ").at(-1) as string;
+    const otherHash = `${pinHash.slice(0, -1)}${pinHash.endsWith("0") ? "1" : "0"}`;
     const tampered = await publishTree(stack, owner, "demo.eth", names, {
-      overrides: { [badPath]: tamperedBad },
+      overrides: {
+        // 127.0.0.1 -> 127.0.0.9 in the signed data, without re-signing.
+        [badPath]: tamperData(await published(badPath), "7f000001", "7f000009"),
+        [pinPath]: tamperData(await published(pinPath), pinHash, otherHash),
+      },
     });
     await writeResolver(stack, owner, "setRecordhash", [namehash("demo.eth"), tampered]);
 
-    // The CA's tree: the TLSA record, signed by the CA's records signer under the CA's epoch.
+    // The CA's tree: the TLSA records, signed by the CA's records signer under the CA's epoch
+    // (pin.demo.eth's tampered afterwards).
     const [, , caEpoch] = (await stack.publicClient.readContract({
       address: stack.resolver.address,
       abi: stack.resolver.abi,
       functionName: "certificateAuthority",
     })) as [Hex, Hex, bigint];
     const caSigner = privateKeyToAccount(folder.identity.signerPrivateKey);
-    const caFiles = await signRecordTree({
-      name: NAME,
-      records: [[tlsaRequest, tlsaLine]],
-      signer: caSigner,
-      owner: caSigner.address,
-      chainId: stack.chain.id,
-      freshness: { validUntil: BigInt(Math.floor(Date.now() / 1000) + 86_400), epoch: caEpoch },
-      resolver: stack.resolver.address,
-    });
+    const signByCa = (name: string, records: [RecordRequest, string][]) =>
+      signRecordTree({
+        name,
+        records,
+        signer: caSigner,
+        owner: caSigner.address,
+        chainId: stack.chain.id,
+        freshness: { validUntil: BigInt(Math.floor(Date.now() / 1000) + 86_400), epoch: caEpoch },
+        resolver: stack.resolver.address,
+      });
+    const caFiles = {
+      ...(await signByCa(NAME, [[tlsaRequest, tlsaLine]])),
+      ...(await signByCa(PIN, [[pinRequest, pinLine]])),
+    };
+    caFiles[pinPath] = tamperData(caFiles[pinPath] as string, pinHash, otherHash);
     await stack.ipfs.publishName(folder.identity.ipnsSeed, await stack.ipfs.addDirectory(caFiles));
 
     chainFlags = [
@@ -535,7 +556,17 @@ describe("HTTPS for ENS names: ensgate serve and ensgate fetch", () => {
       const run = await runCli([...chainFlags, "fetch", `https://bad.demo.eth:${port}/`]);
       assertOneLineError(
         run,
-        /the A \(dnsRecord bad\.demo\.eth\) record of bad\.demo\.eth was rejected by the resolver's on-chain verification \(InvalidRecordSignature\(\)\): the served record file is not validly signed, refusing to connect/,
+        /the A \(dnsRecord bad\.demo\.eth\) record of bad\.demo\.eth was rejected by the resolver's on-chain verification \(InvalidRecordSignature\(\)\), refusing to connect$/,
+      );
+    });
+
+    it("refuses a tampered TLSA record: the resolver's callback rejects it", async () => {
+      await assert.rejects(
+        daneFetch(`https://${PIN}:${port}/`, { reader }),
+        (error: Error) =>
+          error instanceof RecordRejectedError &&
+          error.message ===
+            `the TLSA (dnsRecord _${port}._tcp.${PIN}) record of ${PIN} was rejected by the resolver's on-chain verification (InvalidRecordSignature()), refusing to connect`,
       );
     });
 
