@@ -1,4 +1,5 @@
-// The `ca` and `cert` command groups, registered on the program by cli/ensgate.ts.
+// The certificate commands, registered on the program by cli/ensgate.ts: the `ca` and `cert`
+// groups, and `serve` / `fetch` (HTTPS with the name's certificate, and a client trusting TLSA).
 import type { Command } from "commander";
 import type { CommandContext } from "../context.ts";
 import { withOptions } from "../options.ts";
@@ -9,6 +10,8 @@ import {
   certRequestCommand,
   certShowCommand,
 } from "./cert.ts";
+import { FETCH_OPTIONS, fetchCommand } from "./fetch.ts";
+import { SERVE_OPTIONS, serveCommand } from "./serve.ts";
 
 /** How cli/ensgate.ts wraps an action with its context. */
 type Run = <A extends unknown[]>(
@@ -16,7 +19,7 @@ type Run = <A extends unknown[]>(
   action: (context: CommandContext, ...args: A) => Promise<void>,
 ) => (...args: A) => Promise<void>;
 
-/** Adds `ensgate ca init|run` and `ensgate cert request|show`. */
+/** Adds `ensgate ca init|run`, `ensgate cert request|show`, `ensgate serve` and `ensgate fetch`. */
 export function registerCertificateCommands(program: Command, run: Run): void {
   program
     .command("ca")
@@ -46,4 +49,21 @@ export function registerCertificateCommands(program: Command, run: Run): void {
       ),
     CERT_SHOW_OPTIONS,
   ).action(run(undefined, certShowCommand));
+
+  withOptions(
+    program
+      .command("serve <name> [source]")
+      .description(
+        "serve a site over HTTPS (HTTP/2 and HTTP/1.1) for the name and its bridge name with its certificate; [source]: a folder, ipfs://<cid>, ipns://<name>, or contenthash (default: the name's contenthash). Renewed certificate files are picked up without a restart",
+      ),
+    SERVE_OPTIONS,
+  ).action(run(undefined, serveCommand));
+  withOptions(
+    program
+      .command("fetch <url>")
+      .description(
+        "HTTPS GET of an ENS name (or its bridge name) trusting the name, not a CA: the address from its A/AAAA records, the server's key checked against its TLSA record (DANE-EE), both verified on-chain",
+      ),
+    FETCH_OPTIONS,
+  ).action(run(undefined, fetchCommand));
 }
