@@ -65,6 +65,8 @@ export type CaServiceOptions = {
   crlBaseUrl?: string | undefined;
   /** The coverage one order's fee buys, in days (default `DEFAULT_COVERAGE_DAYS`). */
   coverageDays?: number | undefined;
+  /** End-entity lifetime in hours (default 160: Let's Encrypt's short-lived profile). */
+  endEntityHours?: number | undefined;
   /** Called for every revocation once applied (the transparency log appends it). */
   onRevoked?: RevocationWatcherOptions["onRevoked"];
 };
@@ -176,6 +178,7 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
     caEpoch,
     coverageDays: options.coverageDays,
     crlBaseUrl: options.crlBaseUrl,
+    endEntityHours: options.endEntityHours,
     log,
   });
 
@@ -215,6 +218,7 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
         {
           crlBaseUrl: options.crlBaseUrl,
           coverageEnd: await renewer.coverageEnd(order.blockNumber),
+          endEntityHours: options.endEntityHours,
         },
       );
       store.markIssued(id, {

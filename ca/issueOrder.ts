@@ -46,6 +46,8 @@ export type IssuancePolicy = {
   crlBaseUrl?: string | undefined;
   /** The end of the order's paid coverage. */
   coverageEnd?: Date | undefined;
+  /** End-entity lifetime in hours (default `DEFAULT_END_ENTITY_VALIDITY_HOURS`, 160). */
+  endEntityHours?: number | undefined;
   now?: Date | undefined;
 };
 
@@ -96,7 +98,10 @@ export async function issueOrder(
     dnsNames: order.info.dnsNames,
     commonName: order.info.commonNames[0] ?? undefined,
     now: policy.now,
-    validityDays: cappedValidityDays(policy, DEFAULT_END_ENTITY_VALIDITY_HOURS / 24),
+    validityDays: cappedValidityDays(
+      policy,
+      (policy.endEntityHours ?? DEFAULT_END_ENTITY_VALIDITY_HOURS) / 24,
+    ),
     crlDistributionPoints: crlDistributionPoints(policy, order.domain),
   });
   const chain = [certificate, intermediate.certificate, ca.root.certificate];

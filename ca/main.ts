@@ -105,6 +105,7 @@ export type CaRunOptions = {
   httpHost?: string;
   crlUrl?: string;
   coverageDays?: string;
+  certificateHours?: string;
 };
 
 /** `run`: serves orders until SIGINT/SIGTERM. */
@@ -142,6 +143,12 @@ export async function caRun(
     options.coverageDays === undefined ? undefined : Number(options.coverageDays);
   if (coverageDays !== undefined && !(coverageDays > 0))
     throw new CaUsageError(`--coverage-days "${options.coverageDays}" is not a positive number`);
+  const endEntityHours =
+    options.certificateHours === undefined ? undefined : Number(options.certificateHours);
+  if (endEntityHours !== undefined && !(endEntityHours > 0 && endEntityHours <= 90 * 24))
+    throw new CaUsageError(
+      `--certificate-hours "${options.certificateHours}" is not between 0 and 2160 (90 days)`,
+    );
   if (options.crlUrl !== undefined && !/^https?:\/\//.test(options.crlUrl))
     throw new CaUsageError(`--crl-url "${options.crlUrl}" is not an http(s) URL`);
   const httpHost = options.httpHost ?? "127.0.0.1";
@@ -175,6 +182,7 @@ export async function caRun(
     log: (line) => process.stderr.write(`${line}\n`),
     crlBaseUrl,
     coverageDays,
+    endEntityHours,
   });
   const endpoint =
     httpPort === undefined
@@ -257,6 +265,10 @@ export function buildCaProgram(): Command {
       "base URL of the CRLs named in certificates (default http://<http-host>:<http-port>/crl)",
     )
     .option("--coverage-days <days>", "days of certificates one order's fee buys (default 90)")
+    .option(
+      "--certificate-hours <hours>",
+      "end-entity lifetime; the CA renews in the second half of it (default 160)",
+    )
     .action(async (options: CaRunOptions) => {
       const { config, output } = start();
       await caRun(config, output, options);

@@ -53,8 +53,9 @@ export type RenewerOptions = {
   ipfsTarget: string;
   chainId: () => Promise<number>;
   caEpoch: () => Promise<bigint>;
-  coverageDays?: number;
+  coverageDays?: number | undefined;
   crlBaseUrl?: string | undefined;
+  endEntityHours?: number | undefined;
   log?: (line: string) => void;
 };
 
@@ -107,7 +108,12 @@ export function createRenewer(options: RenewerOptions) {
         if (!context || !isAddressEqual(context.owner, requester)) continue;
         const info = await parseCertificateRequest(hexToBytes(row.csr as Hex));
         const domain = intermediate.subjectName.getField("CN")[0] ?? name;
-        const policy: IssuancePolicy = { crlBaseUrl: options.crlBaseUrl, coverageEnd: end, now };
+        const policy: IssuancePolicy = {
+          crlBaseUrl: options.crlBaseUrl,
+          coverageEnd: end,
+          endEntityHours: options.endEntityHours,
+          now,
+        };
         const issued = await issueOrder(
           { ok: true, name, kind: "endEntity", domain, info },
           {

@@ -2,7 +2,13 @@
 // RFC 7671 DANE-EE). Every TLSA read of the clients goes through `readTlsaRecords`, so a second
 // source of pins (the CA's) can be merged in one place.
 import { createHash } from "node:crypto";
-import { computeTlsaSpkiSha256, tlsaOwnerName, x509 } from "../lib/certs/index.ts";
+import {
+  certificateRecordRequests,
+  computeTlsaSpkiSha256,
+  parseTlsaPin,
+  tlsaOwnerName,
+  x509,
+} from "../lib/certs/index.ts";
 import { DNS_RESOURCE_TYPES } from "../lib/index.ts";
 import { UnusableTlsaRecordError } from "./daneErrors.ts";
 import { readDnsRecordSet, type VerifiedRecordReader } from "./verifiedRecords.ts";
@@ -22,10 +28,38 @@ export const formatTlsaRecord = (record: TlsaRecord): string =>
   `${record.usage} ${record.selector} ${record.matchingType} ${record.data}`;
 
 /**
- * The TLSA RRset of `_<port>._tcp.<name>`, read through the verifying resolver (the `dnsRecord`
- * of resource 52). Empty when the name publishes none.
+ * The TLSA records of `_<port>._tcp.<name>`, read through the verifying resolver: the owner's
+ * RRset (the `dnsRecord` of resource 52), and for port 443 the ensgate CA's pin of the
+ * certificate it issued to the current owner (text `org.ensgate.ca.tlsa`). Empty when there are
+ * none. A CA pin the resolver rejects (issued to a previous owner, tampered) gives no trust and is
+ * left out; a rejected owner RRset fails the read.
  */
 export async function readTlsaRecords(
+  reader: VerifiedRecordReader,
+  name: string,
+  port: number,
+): Promise<TlsaRecord[]> {
+  const [owner, ca] = await Promise.all([
+    readOwnerTlsaRecords(reader, name, port),
+    port === 443 ? readCertificateAuthorityPin(reader, name) : Promise.resolve(undefined),
+  ]);
+  return ca ? [...owner, ca] : owner;
+}
+
+/** The CA's pin of the name's certificate, or undefined when there is none or it does not verify. */
+async function readCertificateAuthorityPin(
+  reader: VerifiedRecordReader,
+  name: string,
+): Promise<TlsaRecord | undefined> {
+  try {
+    const value = await reader(name, certificateRecordRequests().tlsa);
+    return typeof value === "string" && value !== "" ? parseTlsaPin(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readOwnerTlsaRecords(
   reader: VerifiedRecordReader,
   name: string,
   port: number,

@@ -10,6 +10,12 @@ import {
   certRequestCommand,
   certShowCommand,
 } from "./cert.ts";
+import {
+  CERT_RENEW_OPTIONS,
+  CERT_REVOKE_OPTIONS,
+  certRenewCommand,
+  certRevokeCommand,
+} from "./certLifecycle.ts";
 import { FETCH_OPTIONS, fetchCommand } from "./fetch.ts";
 import { SERVE_OPTIONS, serveCommand } from "./serve.ts";
 
@@ -19,7 +25,7 @@ type Run = <A extends unknown[]>(
   action: (context: CommandContext, ...args: A) => Promise<void>,
 ) => (...args: A) => Promise<void>;
 
-/** Adds `ensgate ca init|run`, `ensgate cert request|show`, `ensgate serve` and `ensgate fetch`. */
+/** Adds `ensgate ca init|run`, `ensgate cert request|show|renew|revoke`, `ensgate serve` and `ensgate fetch`. */
 export function registerCertificateCommands(program: Command, run: Run): void {
   program
     .command("ca")
@@ -49,6 +55,22 @@ export function registerCertificateCommands(program: Command, run: Run): void {
       ),
     CERT_SHOW_OPTIONS,
   ).action(run(undefined, certShowCommand));
+  withOptions(
+    cert
+      .command("renew <name>")
+      .description(
+        "collect the certificate the CA renewed for your key (no new payment) and replace <name>.crt.pem atomically; --watch keeps it renewed",
+      ),
+    CERT_RENEW_OPTIONS,
+  ).action(run(undefined, certRenewCommand));
+  withOptions(
+    cert
+      .command("revoke <name>")
+      .description(
+        "revoke the name's certificate at the CA (signed by the name's owner): it leaves the CA's tree and enters its CRL",
+      ),
+    CERT_REVOKE_OPTIONS,
+  ).action(run(undefined, certRevokeCommand));
 
   withOptions(
     program

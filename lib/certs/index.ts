@@ -31,6 +31,8 @@ export {
   computeTlsaSpkiSha256,
   DEFAULT_TLSA_TTL,
   parsePemChain,
+  parseTlsaPin,
+  type TlsaPin,
   verifyCertificateChainLinks,
 } from "./chain.ts";
 export {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex, type Hex, type LocalAccount, parseEventLogs } from "viem";
 import { type CaFolder, initCaFolder } from "../../ca/caFiles.ts";
-import { type CaService, startCaService } from "../../ca/caService.ts";
+import { type CaService, type CaServiceOptions, startCaService } from "../../ca/caService.ts";
 import { type OrderStore, openOrderStore } from "../../ca/orderStore.ts";
 import { loadOrdersAbi, ORDER_STATUS } from "../../client/orderContract.ts";
 import { dnsEncodeName } from "../../lib/index.ts";
@@ -38,6 +38,7 @@ export function runCaInProcess(
   stack: LocalStack,
   folder: CaFolder,
   store: OrderStore = openOrderStore(join(folder.dir, "orders.sqlite")),
+  policy: Pick<CaServiceOptions, "crlBaseUrl" | "coverageDays" | "endEntityHours"> = {},
 ): { service: CaService; store: OrderStore } {
   const operator = caOperator(stack);
   const service = startCaService({
@@ -65,6 +66,7 @@ export function runCaInProcess(
       publishName: (seed, cid) => stack.ipfs.publishName(seed, cid),
     },
     ipfsTarget: "embedded",
+    ...policy,
   });
   return { service, store };
 }
