@@ -76,10 +76,15 @@ function splitKey(
   text: string,
   what: string,
 ): { name: string; keyId: Uint8Array; key: Uint8Array } {
-  const parts = text.trim().split("+");
-  if (parts.length !== 3)
+  // The base64 key may itself contain "+": split off the name and the key ID only.
+  const trimmed = text.trim();
+  const first = trimmed.indexOf("+");
+  const second = trimmed.indexOf("+", first + 1);
+  if (first < 0 || second < 0)
     throw new TlogMalformedKeyError(`a ${what} has three "+"-separated fields`);
-  const [name, hexId, encoded] = parts as [string, string, string];
+  const name = trimmed.slice(0, first);
+  const hexId = trimmed.slice(first + 1, second);
+  const encoded = trimmed.slice(second + 1);
   checkKeyName(name);
   if (!/^[0-9a-f]{8}$/.test(hexId))
     throw new TlogMalformedKeyError(`key ID "${hexId}" is not 8 lowercase hex digits`);
