@@ -34,6 +34,8 @@ export type LogAudit = {
   index?: number;
   /** An earlier signed checkpoint the latest one must be consistent with. */
   oldCheckpoint?: string;
+  /** The checkpoint anchored on-chain (LogAnchor), which the latest one must extend. */
+  anchor?: { origin: string; size: number; root: Uint8Array };
 };
 
 /** What was verified. */
@@ -43,6 +45,8 @@ export type LogAuditResult = {
   /** Revocations of the certificate found while searching the log for it. */
   revocations?: { index: number; reason: string; revokedAt: string }[];
   consistency?: { fromSize: number; toSize: number; proofLength: number };
+  /** The latest checkpoint extends the anchored one. */
+  anchor?: { fromSize: number; toSize: number; proofLength: number };
   /** The files read (tiles, entry bundles), not counting the checkpoint. */
   reads: string[];
 };
@@ -72,6 +76,29 @@ export async function auditLog(audit: LogAudit): Promise<LogAuditResult> {
   if (audit.oldCheckpoint !== undefined) {
     const old = openCheckpoint(audit.oldCheckpoint, verifier);
     result.consistency = await checkConsistency(reader, old, checkpoint);
+  }
+  if (audit.anchor !== undefined) {
+    const { origin, size, root } = audit.anchor;
+    if (origin !== checkpoint.origin)
+      throw new TlogInconsistentError(
+        `the anchor is for log "${origin}", not "${checkpoint.origin}"`,
+      );
+    if (size > checkpoint.size)
+      throw new TlogInconsistentError(
+        `the log's latest checkpoint (size ${checkpoint.size}) is behind its on-chain anchor (size ${size}): the log rolled back or shows a fork`,
+      );
+    const proof = await reader.consistencyProof(size);
+    try {
+      verifyConsistency(size, checkpoint.size, root, checkpoint.root, proof);
+    } catch (error) {
+      throw new TlogInconsistentError(
+        `the latest checkpoint does not extend the on-chain anchor (size ${size}): a fork`,
+        {
+          cause: error,
+        },
+      );
+    }
+    result.anchor = { fromSize: size, toSize: checkpoint.size, proofLength: proof.length };
   }
   if (audit.certificate !== undefined || audit.index !== undefined) {
     const found =

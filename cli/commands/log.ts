@@ -2,7 +2,10 @@
 // "Transparency log") trusting only the log's verifier key: the latest checkpoint's signature,
 // a certificate's inclusion, and the consistency of an earlier checkpoint with the latest.
 import { readFileSync } from "node:fs";
+import { getAddress, isAddress } from "viem";
+import { requireSettings } from "../../client/config.ts";
 import { writeFileAtomic } from "../../client/files.ts";
+import { type AnchoredCheckpoint, readLogAnchor } from "../../client/tlogAnchor.ts";
 import { openLogSource } from "../../client/tlogSource.ts";
 import { auditLog } from "../../client/tlogVerify.ts";
 import { fromBase64 } from "../../lib/tlog/index.ts";
@@ -17,6 +20,8 @@ export const LOG_VERIFY_OPTIONS = {
   "--certificate <file>": "a certificate (PEM or DER) whose issued entry must be in the log",
   "--index <n>": "the log index of the entry to check (with --certificate: skip the search)",
   "--checkpoint <file>": "an earlier signed checkpoint the latest must be consistent with",
+  "--anchor <address>":
+    "the log's LogAnchor contract (needs --rpc): the latest checkpoint must extend the one anchored on-chain",
   "--save-checkpoint <file>":
     "write the verified latest checkpoint here (for the next --checkpoint)",
 } as const satisfies OptionSpecs;
@@ -45,12 +50,21 @@ export async function logVerifyCommand(
   const oldCheckpoint =
     options.checkpoint === undefined ? undefined : readText(options.checkpoint, "checkpoint");
 
+  let anchor: AnchoredCheckpoint | undefined;
+  if (options.anchor !== undefined) {
+    if (!isAddress(options.anchor, { strict: false }))
+      throw new UsageError(`--anchor "${options.anchor}" is not an address`);
+    requireSettings(context.config, "rpcUrl");
+    anchor = await readLogAnchor((await context.chain()).publicClient, getAddress(options.anchor));
+  }
+
   const result = await auditLog({
     source: openLogSource(location),
     verifierKey,
     certificate,
     index,
     oldCheckpoint,
+    anchor,
   });
   if (options.saveCheckpoint !== undefined)
     await writeFileAtomic(options.saveCheckpoint, result.checkpoint.note);
@@ -59,6 +73,10 @@ export async function logVerifyCommand(
   const lines = [
     `checkpoint: ${checkpoint.origin} size ${checkpoint.size} root ${checkpoint.root} (signature verified)`,
   ];
+  if (result.anchor)
+    lines.push(
+      `anchored: extends the on-chain anchor ${anchor?.address} at size ${result.anchor.fromSize} (${result.anchor.proofLength} proof hashes)`,
+    );
   if (consistency)
     lines.push(
       `consistent: size ${consistency.fromSize} -> ${consistency.toSize} (${consistency.proofLength} proof hashes)`,

@@ -96,9 +96,10 @@ export class TlogInclusionProofError extends TlogError {
 /** Two checkpoints that cannot both be views of one append-only log (a fork or a rollback). */
 export class TlogInconsistentError extends TlogError {
   override name = "TlogInconsistentError";
-  constructor(reason: string) {
+  constructor(reason: string, options: { cause?: unknown } = {}) {
     super(`Log checkpoints are inconsistent: ${reason}.`, {
       details: "The log showed two histories: the later tree does not extend the earlier one.",
+      cause: options.cause,
     });
   }
 }

@@ -16,7 +16,10 @@ import { EMPTY_TREE_ROOT, TileReader } from "../../lib/tlog/index.ts";
 import { MemoryLog, testEntry } from "./memoryLog.ts";
 
 const { viem } = await network.create();
-const [operator, stranger] = await viem.getWalletClients();
+const [operator, stranger] = (await viem.getWalletClients()) as [
+  Awaited<ReturnType<typeof viem.getWalletClients>>[number],
+  Awaited<ReturnType<typeof viem.getWalletClients>>[number],
+];
 const publicClient = await viem.getPublicClient();
 
 const log = new MemoryLog();
