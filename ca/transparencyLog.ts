@@ -131,6 +131,8 @@ export class TransparencyLog {
           new TlogError(`A log entry is at most ${MAX_ENTRY_SIZE} bytes, not ${entry.length}.`),
         );
     if (entries.length === 0) return Promise.resolve([]);
+    // Pending entries keep the process alive until they are sequenced (an idle log does not).
+    this.#timer?.ref();
     return new Promise((resolve, reject) => {
       this.#pending.push({ entries: [...entries], resolve, reject });
     });
@@ -146,6 +148,7 @@ export class TransparencyLog {
   async #sequence(): Promise<Checkpoint & { note: string }> {
     const batch = this.#pending;
     this.#pending = [];
+    this.#timer?.unref();
     const entries = batch.flatMap((pending) => pending.entries);
     try {
       const { edge, files, root } = appendToEdge(this.#edge, entries);
