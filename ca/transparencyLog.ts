@@ -188,7 +188,9 @@ export class TransparencyLog {
   async #pruneFilledPartials(files: readonly LogFile[]): Promise<void> {
     const filled = files.filter((file) => !file.path.includes(".p/"));
     await Promise.all(
-      filled.map((file) => rm(join(this.dir, `${file.path}.p`), { recursive: true, force: true })),
+      filled.map((file) =>
+        rm(join(this.dir, `${file.path}.p`), { recursive: true, force: true }).catch(() => {}),
+      ),
     );
   }
 
