@@ -10,6 +10,7 @@ import {
   type Hex,
   type PublicClient,
   parseAbi,
+  zeroAddress,
 } from "viem";
 import {
   loadOrdersAbi,
@@ -20,6 +21,7 @@ import {
 import type { IpfsWriter } from "../ipfs/index.ts";
 import { type CaFolder, caPaths } from "./caFiles.ts";
 import { orderLocation, publishOrder } from "./caTree.ts";
+import type { CertificateLog } from "./certificateLog.ts";
 import { crashPoint } from "./crashPoints.ts";
 import { issueOrder } from "./issueOrder.ts";
 import type { OrderStore, StoredOrder } from "./orderStore.ts";
@@ -29,7 +31,6 @@ import {
   openRevocationStore,
   type RevocationStore,
   type RevocationWatcher,
-  type RevocationWatcherOptions,
 } from "./revocations.ts";
 import { validateOrder } from "./validateOrder.ts";
 
@@ -67,8 +68,8 @@ export type CaServiceOptions = {
   coverageDays?: number | undefined;
   /** End-entity lifetime in hours (default 160: Let's Encrypt's short-lived profile). */
   endEntityHours?: number | undefined;
-  /** Called for every revocation once applied (the transparency log appends it). */
-  onRevoked?: RevocationWatcherOptions["onRevoked"];
+  /** The transparency log every issuance, renewal and revocation is appended to. */
+  certificateLog?: CertificateLog | undefined;
 };
 
 /** A running service. */
@@ -107,7 +108,14 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
     ipfs: options.ipfs,
     ipfsTarget: options.ipfsTarget,
     log,
-    onRevoked: options.onRevoked,
+    async onRevoked(revocation) {
+      const index = await options.certificateLog?.revoked(
+        revocation,
+        revocation.owner ?? zeroAddress,
+      );
+      if (index !== undefined)
+        log(`certificate ${revocation.serialNumber}: revocation logged at ${index}`);
+    },
   });
 
   /** Reads the confirmed block range and records its orders with the new cursor. */
@@ -179,6 +187,7 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
     coverageDays: options.coverageDays,
     crlBaseUrl: options.crlBaseUrl,
     endEntityHours: options.endEntityHours,
+    certificateLog: options.certificateLog,
     log,
   });
 
@@ -233,10 +242,20 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
       reload();
     }
     if (order.state === "issued") {
+      // Logged before it is published, so its records carry the log index.
+      const logIndex = await options.certificateLog?.issued({
+        name: order.name as string,
+        owner: order.requester,
+        certificateDer: order.certificateDer as string,
+      });
       await publishOrder({
         caDir: folder.dir,
         identity: folder.identity,
-        order,
+        order: {
+          ...order,
+          logRecord:
+            logIndex === undefined ? undefined : options.certificateLog?.recordValue(logIndex),
+        },
         chainId: chainId as number,
         epoch: await caEpoch(),
         resolver: options.resolver,

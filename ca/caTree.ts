@@ -16,13 +16,20 @@ import {
 } from "../lib/certs/index.ts";
 import { buildRecordFilePath, type RecordRequest, signRecordTree } from "../lib/index.ts";
 import { CA_TREE_KEY, type CaIdentity } from "./caFiles.ts";
+import { CERTIFICATE_LOG_TEXT_KEY } from "./certificateLog.ts";
 import type { StoredOrder } from "./orderStore.ts";
 
 /** The folder of the CA's records tree. */
 export const caTreeDir = (caDir: string) => join(caDir, "trees", CA_TREE_KEY);
 
+/** An order's certificate as its records are built: the chain, and its log entry's record value. */
+export type OrderCertificate = Pick<StoredOrder, "kind" | "name" | "chainPem"> & {
+  /** `org.ensgate.ca.log`: `<index> <log origin>` of the certificate's `issued` log entry. */
+  logRecord?: string | undefined;
+};
+
 /** The name and records of an issued order, rebuilt from its stored chain. */
-export function orderRecords(order: Pick<StoredOrder, "kind" | "name" | "chainPem">): {
+export function orderRecords(order: OrderCertificate): {
   recordsName: string;
   records: [RecordRequest, string][];
   notAfter: Date;
@@ -30,15 +37,18 @@ export function orderRecords(order: Pick<StoredOrder, "kind" | "name" | "chainPe
   if (!order.name || !order.chainPem) throw new Error("the order has no certificate");
   const chain = parsePemChain(order.chainPem);
   const notAfter = (chain[0] as (typeof chain)[number]).notAfter;
+  const logRecords: [RecordRequest, string][] = order.logRecord
+    ? [[{ type: "text", key: CERTIFICATE_LOG_TEXT_KEY }, order.logRecord]]
+    : [];
   if (order.kind === 0)
     return {
       recordsName: certificateRecordsName(order.name, "intermediate"),
-      records: [[{ type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY }, order.chainPem]],
+      records: [[{ type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY }, order.chainPem], ...logRecords],
       notAfter,
     };
   return {
     recordsName: order.name,
-    records: buildCertificateRecords({ name: order.name, chain }),
+    records: [...buildCertificateRecords({ name: order.name, chain }), ...logRecords],
     notAfter,
   };
 }
@@ -59,7 +69,7 @@ export function orderLocation(
  */
 export async function signOrderRecords(
   identity: CaIdentity,
-  order: Pick<StoredOrder, "kind" | "name" | "chainPem" | "requester">,
+  order: OrderCertificate & Pick<StoredOrder, "requester">,
   context: { chainId: number; epoch: bigint; resolver: Address },
 ): Promise<Record<string, string>> {
   const { recordsName, records, notAfter } = orderRecords(order);
@@ -80,7 +90,7 @@ export async function signOrderRecords(
 export async function publishOrder(parameters: {
   caDir: string;
   identity: CaIdentity;
-  order: Pick<StoredOrder, "kind" | "name" | "chainPem" | "requester">;
+  order: OrderCertificate & Pick<StoredOrder, "requester">;
   chainId: number;
   epoch: bigint;
   /** The resolver whose CA rule accepts the records (their SIGN 4 `Resolver` line). */

@@ -18,6 +18,7 @@ import { describeError } from "../lib/index.ts";
 import { initCaFolder, loadCaFolder } from "./caFiles.ts";
 import { startCaHttp } from "./caHttp.ts";
 import { startCaService } from "./caService.ts";
+import { loadOrCreateLogKeys, openCertificateLog } from "./certificateLog.ts";
 import { CaError } from "./errors.ts";
 import { openCaIpfs } from "./openCaIpfs.ts";
 import { openOrderStore } from "./orderStore.ts";
@@ -73,9 +74,11 @@ export async function caInit(
     bridgeDomain: options.bridgeDomain,
     rootKeyType: keyType,
   });
+  const logKeys = await loadOrCreateLogKeys(folder.dir, folder.identity);
   output.result(
     [
       `root certificate: ${folder.rootPemPath}`,
+      `log verifier key: ${logKeys.verifierKey} (auditors: ensgate log verify … --key <this>)`,
       `CA signer:        ${folder.identity.signer}`,
       `CA IPNS name:     ${folder.identity.ipnsName}`,
       `recordhash:       ${folder.recordhash}`,
@@ -89,6 +92,7 @@ export async function caInit(
       ipnsName: folder.identity.ipnsName,
       recordhash: folder.recordhash,
       bridgeDomain: folder.identity.bridgeDomain,
+      logVerifierKey: logKeys.verifierKey,
     },
   );
 }
@@ -158,6 +162,11 @@ export async function caRun(
     options.crlUrl ?? (httpPort ? `http://${httpHost}:${httpPort}/crl` : undefined);
   const ipfs = await openCaIpfs(config.ipfs, { caDir: folder.dir, store: options.ipfsStore });
   const store = openOrderStore(join(folder.dir, "orders.sqlite"));
+  const certificateLog = await openCertificateLog({
+    caDir: folder.dir,
+    identity: folder.identity,
+    databasePath: join(folder.dir, "orders.sqlite"),
+  });
   const service = startCaService({
     folder,
     store,
@@ -183,6 +192,7 @@ export async function caRun(
     crlBaseUrl,
     coverageDays,
     endEntityHours,
+    certificateLog,
   });
   const endpoint =
     httpPort === undefined
@@ -196,6 +206,7 @@ export async function caRun(
             publicClient: connection.publicClient,
             resolver,
             chainId: connection.chain.id,
+            logDir: certificateLog.dir,
           },
           { port: httpPort, host: httpHost },
         );
@@ -209,6 +220,7 @@ export async function caRun(
   });
   await endpoint?.close();
   await service.stop();
+  await certificateLog.close();
   store.close();
   await ipfs.close();
 }

@@ -11,6 +11,7 @@ import type { IpfsWriter } from "../ipfs/index.ts";
 import { parseCertificateRequest, parsePemChain, x509 } from "../lib/certs/index.ts";
 import type { CaFolder } from "./caFiles.ts";
 import { publishOrder } from "./caTree.ts";
+import type { CertificateLog } from "./certificateLog.ts";
 import { type IssuancePolicy, issueOrder } from "./issueOrder.ts";
 
 /** Default coverage one order's fee buys: 90 days of certificates for that name and key. */
@@ -56,6 +57,8 @@ export type RenewerOptions = {
   coverageDays?: number | undefined;
   crlBaseUrl?: string | undefined;
   endEntityHours?: number | undefined;
+  /** The transparency log: each renewed certificate is appended before it is published. */
+  certificateLog?: CertificateLog | undefined;
   log?: (line: string) => void;
 };
 
@@ -123,10 +126,22 @@ export function createRenewer(options: RenewerOptions) {
           },
           policy,
         );
+        const logIndex = await options.certificateLog?.issued({
+          name,
+          owner: requester,
+          certificateDer: issued.der,
+        });
         await publishOrder({
           caDir: options.folder.dir,
           identity: options.folder.identity,
-          order: { kind: 1, name, chainPem: issued.chainPem, requester },
+          order: {
+            kind: 1,
+            name,
+            chainPem: issued.chainPem,
+            requester,
+            logRecord:
+              logIndex === undefined ? undefined : options.certificateLog?.recordValue(logIndex),
+          },
           chainId: await options.chainId(),
           epoch: await options.caEpoch(),
           resolver: options.resolver,

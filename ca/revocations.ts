@@ -31,6 +31,7 @@ import {
 import { buildRecordFilePath } from "../lib/index.ts";
 import { CA_TREE_KEY, type CaFolder, loadIntermediate } from "./caFiles.ts";
 import { caTreeDir, orderRecords } from "./caTree.ts";
+import { CERTIFICATE_LOG_TEXT_KEY } from "./certificateLog.ts";
 import { CaError } from "./errors.ts";
 
 /** How long a CRL is current (`nextUpdate - thisUpdate`); the CA re-signs it at half that age. */
@@ -64,6 +65,8 @@ export type StoredRevocation = RevokedCertificate & {
   issuer: string;
   /** Whether the tree and the CRL already reflect it. */
   applied: boolean;
+  /** The name's owner when it was revoked (undefined: nobody, the name is gone or expired). */
+  owner?: Address | undefined;
 };
 
 /** The revocations table, next to the orders in the CA's database. */
@@ -79,7 +82,8 @@ export function openRevocationStore(databasePath: string) {
       issuer TEXT NOT NULL,
       reason TEXT NOT NULL,
       revoked_at INTEGER NOT NULL,
-      applied INTEGER NOT NULL DEFAULT 0
+      applied INTEGER NOT NULL DEFAULT 0,
+      owner TEXT
     );
     CREATE TABLE IF NOT EXISTS crl_numbers (
       issuer TEXT PRIMARY KEY,
@@ -95,6 +99,7 @@ export function openRevocationStore(databasePath: string) {
     reason: row.reason as RevocationReason,
     revokedAt: new Date(Number(row.revoked_at)),
     applied: Number(row.applied) === 1,
+    owner: (row.owner as Address | null) ?? undefined,
   });
   return {
     /** The issued certificates (published or fulfilled orders) that are not revoked. */
@@ -129,9 +134,14 @@ export function openRevocationStore(databasePath: string) {
         ];
       });
     },
-    add(certificate: LiveCertificate, reason: RevocationReason, revokedAt: Date): void {
+    add(
+      certificate: LiveCertificate,
+      reason: RevocationReason,
+      revokedAt: Date,
+      owner?: Address,
+    ): void {
       db.prepare(
-        "INSERT OR IGNORE INTO revocations (serial, order_id, name, issuer, reason, revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO revocations (serial, order_id, name, issuer, reason, revoked_at, owner) VALUES (?, ?, ?, ?, ?, ?, ?)",
       ).run(
         certificate.serialNumber,
         certificate.orderId.toString(),
@@ -139,6 +149,7 @@ export function openRevocationStore(databasePath: string) {
         certificate.issuer,
         reason,
         revokedAt.getTime(),
+        owner ?? null,
       );
     },
     /** The kind and PEM chain of an order (for a revocation's records). */
@@ -201,18 +212,23 @@ export type RevocationWatcherOptions = {
   onRevoked?: (revocation: StoredRevocation) => void | Promise<void>;
 };
 
-/** Why a name no longer belongs to the certificate's owner, or undefined while it does. */
+/**
+ * Why a name no longer belongs to the certificate's owner (and who owns it now), or undefined
+ * while it does.
+ */
 async function ownershipLost(
   options: RevocationWatcherOptions,
   certificate: LiveCertificate,
-): Promise<RevocationReason | undefined> {
+): Promise<{ reason: RevocationReason; owner?: Address } | undefined> {
   try {
     const context = await readNameContext(options.publicClient, options.resolver, certificate.name);
-    return isAddressEqual(context.owner, certificate.requester) ? undefined : "affiliationChanged";
+    return isAddressEqual(context.owner, certificate.requester)
+      ? undefined
+      : { reason: "affiliationChanged", owner: context.owner };
   } catch (error) {
     // Not registered any more, or expired: nobody holds the name the certificate names.
     if (describeNameContextError(certificate.name, (error as Error).cause))
-      return "cessationOfOperation";
+      return { reason: "cessationOfOperation" };
     throw error;
   }
 }
@@ -248,7 +264,8 @@ export function createRevocationWatcher(options: RevocationWatcherOptions) {
   const unpublish = async (revocation: StoredRevocation, chainPem: string, kind: number) => {
     const { recordsName, records } = orderRecords({ kind, name: revocation.name, chainPem });
     const tree = caTreeDir(folder.dir);
-    for (const [request] of records)
+    const logRecord = { type: "text", key: CERTIFICATE_LOG_TEXT_KEY } as const;
+    for (const request of [...records.map(([request]) => request), logRecord])
       await rm(join(tree, buildRecordFilePath(recordsName, request)), { force: true });
     await publishTree({
       ipfs: options.ipfs,
@@ -296,10 +313,16 @@ export function createRevocationWatcher(options: RevocationWatcherOptions) {
           .filter((certificate) => certificate.notAfter > now)
           .map(async (certificate) => ({
             certificate,
-            reason: await ownershipLost(options, certificate),
+            lost: await ownershipLost(options, certificate),
           })),
       ))
-        if (certificate.reason) revocations.add(certificate.certificate, certificate.reason, now);
+        if (certificate.lost)
+          revocations.add(
+            certificate.certificate,
+            certificate.lost.reason,
+            now,
+            certificate.lost.owner,
+          );
       const count = revocations.pending().length;
       await applyPending();
       return count;
@@ -308,7 +331,7 @@ export function createRevocationWatcher(options: RevocationWatcherOptions) {
     async revoke(serialNumber: string, reason: RevocationReason = "unspecified"): Promise<void> {
       const certificate = revocations.live().find((c) => c.serialNumber === serialNumber);
       if (!certificate) throw new CaError(`no live certificate with serial ${serialNumber}`);
-      revocations.add(certificate, reason, new Date());
+      revocations.add(certificate, reason, new Date(), certificate.requester);
       await applyPending();
     },
     /** Signs every issuer's CRL again when it is missing or past half its lifetime. */

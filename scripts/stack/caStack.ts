@@ -38,7 +38,10 @@ export function runCaInProcess(
   stack: LocalStack,
   folder: CaFolder,
   store: OrderStore = openOrderStore(join(folder.dir, "orders.sqlite")),
-  policy: Pick<CaServiceOptions, "crlBaseUrl" | "coverageDays" | "endEntityHours"> = {},
+  policy: Pick<
+    CaServiceOptions,
+    "crlBaseUrl" | "coverageDays" | "endEntityHours" | "certificateLog"
+  > = {},
 ): { service: CaService; store: OrderStore } {
   const operator = caOperator(stack);
   const service = startCaService({

@@ -25,9 +25,16 @@ import {
 import type { CaFolder } from "../../ca/caFiles.ts";
 import { startCaHttp } from "../../ca/caHttp.ts";
 import type { CaService } from "../../ca/caService.ts";
+import {
+  CERTIFICATE_LOG_TEXT_KEY,
+  type CertificateLog,
+  openCertificateLog,
+} from "../../ca/certificateLog.ts";
 import type { OrderStore } from "../../ca/orderStore.ts";
 import { buildCertificateRequest } from "../../client/certificateRequest.ts";
 import { ORDER_STATUS } from "../../client/orderContract.ts";
+import { openLogSource } from "../../client/tlogSource.ts";
+import { auditLog } from "../../client/tlogVerify.ts";
 import {
   CERTIFICATE_CHAIN_TEXT_KEY,
   exportPrivateKeyPem,
@@ -103,6 +110,7 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
   let dataDir: string;
   let ca: { service: CaService; store: OrderStore };
   let endpoint: Awaited<ReturnType<typeof startCaHttp>>;
+  let certificateLog: CertificateLog;
   let alice: LocalAccount;
   let bob: LocalAccount;
   let provider: JsonRpcProvider;
@@ -119,9 +127,15 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
     bob = stack.accounts[2] as LocalAccount;
     await registerWithResolver(stack, "alice.eth", alice.address);
     const port = await freePort();
+    certificateLog = await openCertificateLog({
+      caDir: folder.dir,
+      identity: folder.identity,
+      databasePath: join(folder.dir, "orders.sqlite"),
+    });
     ca = runCaInProcess(stack, folder, undefined, {
       crlBaseUrl: `http://127.0.0.1:${port}/crl`,
       endEntityHours: CERTIFICATE_HOURS,
+      certificateLog,
     });
     endpoint = await startCaHttp(
       {
@@ -132,6 +146,7 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
         publicClient: stack.publicClient,
         resolver: stack.resolver.address,
         chainId: stack.chain.id,
+        logDir: certificateLog.dir,
       },
       { port },
     );
@@ -143,6 +158,7 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
     provider?.destroy();
     await endpoint?.close();
     await ca?.service.stop();
+    await certificateLog?.close();
     ca?.store.close();
     await stack?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -164,11 +180,27 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
     const points = leaf.getExtension(x509.CRLDistributionPointsExtension);
     crlUrl = `${endpoint.url}/crl/alice.eth.crl`;
     assert.deepEqual(
-      points?.distributionPoints.map(
+      [...(points?.distributionPoints ?? [])].map(
         (p) => p.distributionPoint?.fullName?.[0]?.uniformResourceIdentifier,
       ),
       [crlUrl],
     );
+    // The records carry the certificate's log index, and the public log proves its inclusion.
+    const logRecord = decodeFunctionResult({
+      abi: TEXT,
+      functionName: "text",
+      data: await viemAnswer(stack, name, { type: "text", key: CERTIFICATE_LOG_TEXT_KEY }),
+    });
+    const [index, origin] = logRecord.split(" ");
+    assert.equal(origin, certificateLog.origin);
+    const audit = await auditLog({
+      source: openLogSource(`${endpoint.url}/log`),
+      verifierKey: certificateLog.verifierKey,
+      certificate: new Uint8Array(leaf.rawData),
+      index: Number(index),
+    });
+    assert.equal(audit.inclusion?.entry.kind, "issued");
+    assert.equal(audit.inclusion?.entry.name, name);
     // ethers sees the same chain record.
     const request: RecordRequest = { type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY };
     assert.equal(
@@ -335,6 +367,16 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
       await new Promise((wait) => setTimeout(wait, 100));
     }
     assert.ok(revokedMs >= 0, "the CRL lists the revoked certificate");
+    // The public log holds the revocation of this certificate.
+    const audit = await auditLog({
+      source: openLogSource(`${endpoint.url}/log`),
+      verifierKey: certificateLog.verifierKey,
+      certificate: new Uint8Array(leaf.rawData),
+    });
+    assert.deepEqual(
+      audit.revocations?.map((revocation) => revocation.reason),
+      ["affiliationChanged"],
+    );
     const refused = verify("after.crl");
     assert.notEqual(refused.status, 0);
     assert.match(
