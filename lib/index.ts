@@ -180,9 +180,30 @@ export { formatContenthash, parseContenthash } from "./records/values/contenthas
 export {
   DNS_RESOURCE_TYPES,
   type DnsRecordEntry,
+  decodeDnsRRset,
   formatDnsZone,
   getDnsResourceType,
   hashDnsOwnerName,
   parseDnsZone,
 } from "./records/values/dnsZoneValue.ts";
 export { formatPubkey, type PubkeyCoordinates, parsePubkey } from "./records/values/pubkeyValue.ts";
+export {
+  BRIDGE_DNS_TYPES,
+  type BridgeQueryName,
+  type BridgeRecord,
+  bridgeOwnerName,
+  bridgeRRset,
+  canonicalDnsName,
+  clampTtl,
+  DEFAULT_DNS_BRIDGE_ZONE,
+  DNSLINK_LABEL,
+  dnslinkFromContenthash,
+  dnslinkRecord,
+  dnslinkTarget,
+  type Freshness,
+  MAX_BRIDGE_TTL,
+  nsRecords,
+  parseBridgeQueryName,
+  soaRecord,
+  type ZoneApex,
+} from "./dns/index.ts";

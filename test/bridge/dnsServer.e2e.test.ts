@@ -1,0 +1,135 @@
+// The DNS bridge end to end: the local stack, demo.eth published, the bridge's UDP/TCP server, and
+// Debian's dig asking it over UDP and TCP for every record type, NXDOMAIN, NODATA and REFUSED.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startDnsServer, type RunningDnsServer } from "../../bridge/udpTcpServer.ts";
+import { BIG_TXT_STRINGS, type BridgeStack, DEMO, parseDig, runTool, startBridgeStack, ZONE } from "./bridgeStack.ts";
+
+const DEMO_DNS = `demo.${ZONE}`;
+
+describe("DNS bridge over UDP and TCP (dig)", () => {
+  let bridge: BridgeStack;
+  let server: RunningDnsServer;
+
+  before(async () => {
+    bridge = await startBridgeStack();
+    server = await startDnsServer({ answerer: bridge.answerer, port: 0 });
+  });
+  after(async () => {
+    await server?.close();
+    await bridge?.stop();
+  });
+
+  const dig = async (name: string, type: string, transport: "udp" | "tcp", extra: string[] = []) =>
+    parseDig(
+      await runTool("dig", [
+        `@${server.host}`,
+        "-p",
+        String(server.port),
+        name,
+        type,
+        transport === "tcp" ? "+tcp" : "+notcp",
+        "+norecurse",
+        "+tries=1",
+        "+time=20",
+        ...extra,
+      ]),
+    );
+
+  const cases: [string, string, string[]][] = [
+    [DEMO_DNS, "A", [`${DEMO_DNS}. 300 IN A 192.0.2.10`]],
+    [DEMO_DNS, "AAAA", [`${DEMO_DNS}. 300 IN AAAA 2001:db8::10`]],
+    [
+      DEMO_DNS,
+      "TXT",
+      [`${DEMO_DNS}. 300 IN TXT "v=ensgate1 demo"`, `${DEMO_DNS}. 300 IN TXT "hello from ${DEMO}"`],
+    ],
+    [DEMO_DNS, "MX", [`${DEMO_DNS}. 300 IN MX 10 mail.${DEMO_DNS}.`]],
+    [DEMO_DNS, "CAA", [`${DEMO_DNS}. 300 IN CAA 0 issue "letsencrypt.org"`]],
+    [`www.${DEMO_DNS}`, "A", [`www.${DEMO_DNS}. 300 IN A 192.0.2.1`]],
+    [`www.${DEMO_DNS}`, "AAAA", [`www.${DEMO_DNS}. 300 IN AAAA 2001:db8::1`]],
+    [`alias.${DEMO_DNS}`, "CNAME", [`alias.${DEMO_DNS}. 300 IN CNAME www.${DEMO_DNS}.`]],
+    // An A query at a name with only a CNAME gets the CNAME.
+    [`alias.${DEMO_DNS}`, "A", [`alias.${DEMO_DNS}. 300 IN CNAME www.${DEMO_DNS}.`]],
+    [`_sip._tcp.${DEMO_DNS}`, "SRV", [`_sip._tcp.${DEMO_DNS}. 300 IN SRV 10 5 5060 sip.${DEMO_DNS}.`]],
+    [
+      `_dnslink.${DEMO_DNS}`,
+      "TXT",
+      [
+        `_dnslink.${DEMO_DNS}. 300 IN TXT "dnslink=/ipfs/bafybeibj6lixxzqtsb45ysdjnupvqkufgdvzqbnvmhw2kf7cfkesy7r7d4"`,
+      ],
+    ],
+  ];
+
+  for (const transport of ["udp", "tcp"] as const)
+    for (const [name, type, expected] of cases)
+      it(`${type} ${name} over ${transport}`, async () => {
+        const answer = await dig(name, type, transport);
+        assert.equal(answer.status, "NOERROR");
+        assert.ok(answer.flags.includes("aa"), `flags ${answer.flags}`);
+        assert.ok(!answer.flags.includes("ra"), `flags ${answer.flags}`);
+        // TTLs count down from the cache: compare everything but the TTL's exact value.
+        const withoutTtl = (line: string) => line.replace(/^(\S+) \d+ /, "$1 TTL ");
+        assert.deepEqual(answer.answers.map(withoutTtl).sort(), expected.map(withoutTtl).sort());
+        for (const line of answer.answers)
+          assert.ok(Number(line.split(" ")[1]) <= 300, `TTL of ${line}`);
+      });
+
+  it("TLSA is what the resolver answers: no certificate authority here, so NODATA", async () => {
+    const answer = await dig(`_443._tcp.${DEMO_DNS}`, "TLSA", "udp");
+    assert.equal(answer.status, "NOERROR");
+    assert.deepEqual(answer.answers, []);
+    assert.match(answer.authority[0] ?? "", new RegExp(`^${ZONE}\\. \\d+ IN SOA `));
+  });
+
+  for (const transport of ["udp", "tcp"] as const) {
+    it(`NXDOMAIN for a name that does not exist in ENS (${transport})`, async () => {
+      const answer = await dig(`nosuchname.${ZONE}`, "A", transport);
+      assert.equal(answer.status, "NXDOMAIN");
+      assert.ok(answer.flags.includes("aa"));
+      assert.match(answer.authority[0] ?? "", new RegExp(`^${ZONE}\\. 60 IN SOA ns1\\.${ZONE}\\. hostmaster\\.${ZONE}\\. `));
+    });
+    it(`NODATA for an existing name without that type (${transport})`, async () => {
+      const answer = await dig(`www.${DEMO_DNS}`, "MX", transport);
+      assert.equal(answer.status, "NOERROR");
+      assert.deepEqual(answer.answers, []);
+      assert.match(answer.authority[0] ?? "", / IN SOA /);
+    });
+    it(`REFUSED outside the zone, without AA (${transport})`, async () => {
+      const answer = await dig("example.com", "A", transport);
+      assert.equal(answer.status, "REFUSED");
+      assert.ok(!answer.flags.includes("aa"));
+    });
+    it(`SOA and NS at the apex (${transport})`, async () => {
+      const soa = await dig(ZONE, "SOA", transport);
+      assert.equal(soa.status, "NOERROR");
+      assert.match(soa.answers[0] ?? "", new RegExp(`^${ZONE}\\. 3600 IN SOA ns1\\.${ZONE}\\. `));
+      const ns = await dig(ZONE, "NS", transport);
+      assert.deepEqual(ns.answers, [`${ZONE}. 3600 IN NS ns1.${ZONE}.`]);
+    });
+  }
+
+  it("truncates over UDP past 512 bytes without EDNS (TC=1), past the EDNS size with it; TCP carries it all", async () => {
+    const big = `big.${DEMO_DNS}`;
+    const classic = await dig(big, "TXT", "udp", ["+noedns", "+ignore"]);
+    assert.equal(classic.status, "NOERROR");
+    assert.ok(classic.flags.includes("tc"), `flags ${classic.flags}`);
+    assert.deepEqual(classic.answers, []);
+    const small = await dig(big, "TXT", "udp", ["+bufsize=600", "+ignore"]);
+    assert.ok(small.flags.includes("tc"), `flags ${small.flags}`);
+    const edns = await dig(big, "TXT", "udp", ["+bufsize=1232", "+ignore"]);
+    assert.ok(!edns.flags.includes("tc"), `flags ${edns.flags}`);
+    assert.equal(edns.answers.length, BIG_TXT_STRINGS.length);
+    const tcp = await dig(big, "TXT", "tcp", ["+noedns"]);
+    assert.ok(!tcp.flags.includes("tc"));
+    assert.deepEqual(
+      tcp.answers.map((line) => line.split(" ").at(-1)).sort(),
+      BIG_TXT_STRINGS.map((text) => `"${text}"`),
+    );
+  });
+
+  it("answers BADVERS to EDNS version 1 and FORMERR to two questions' worth of garbage", async () => {
+    const badvers = await dig(DEMO_DNS, "A", "udp", ["+edns=1", "+noednsnegotiation"]);
+    assert.equal(badvers.status, "BADVERS");
+  });
+});
