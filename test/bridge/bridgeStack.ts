@@ -2,6 +2,7 @@
 // (scripts/stack/demoRecords.ts) in one IPNS tree set as its recordhash, and the bridge's engine
 // reading them through the UniversalResolver fixture and the resolver's CCIP-Read.
 import { execFile } from "node:child_process";
+import dnsPacket from "dns-packet";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,8 +17,8 @@ import { publishTree, registerWithResolver, writeResolver } from "../../scripts/
 export const ZONE = "deploy-ens-to-dns.com";
 export const DEMO = "demo.eth";
 
-/** `big.demo.eth` TXT: 12 strings of 60 bytes, more than 512 bytes and less than 1232 on the wire. */
-export const BIG_TXT_STRINGS = Array.from({ length: 12 }, (_, index) =>
+/** `big.demo.eth` TXT: 8 strings of 60 bytes, about 900 bytes on the wire (dns-packet does not compress names): more than 512, less than 1232. */
+export const BIG_TXT_STRINGS = Array.from({ length: 8 }, (_, index) =>
   `${String(index).padStart(2, "0")}${"x".repeat(58)}`,
 );
 const BIG_TXT: [RecordRequest, string] = [
@@ -84,4 +85,60 @@ export function parseDig(output: string): { status: string; flags: string[]; ans
     else if (current && !line.startsWith(";")) sections[current].push(line.replace(/\s+/g, " ").trim());
   }
   return { status, flags, ...sections };
+}
+
+/** A DNS query message for `name`/`type` (RD clear, EDNS(0) with a 1232-byte payload). */
+export function buildQuery(name: string, type: string, id = 4242): Buffer {
+  return dnsPacket.encode({
+    type: "query",
+    id,
+    flags: 0,
+    questions: [{ name, type: type as "A", class: "IN" }],
+    additionals: [{ name: ".", type: "OPT", udpPayloadSize: 1232, flags: 0 } as dnsPacket.Answer],
+  });
+}
+
+/** A response's answers as dig prints them, without TTLs (`name. TTL IN TYPE rdata`), for A, AAAA and TXT. */
+export function answerLines(message: Uint8Array): { rcode: string; aa: boolean; lines: string[] } {
+  const packet = dnsPacket.decode(Buffer.from(message)) as dnsPacket.DecodedPacket & {
+    rcode: string;
+  };
+  const lines = (packet.answers ?? []).map((answer) => {
+    const data =
+      answer.type === "TXT"
+        ? (answer.data as Buffer[]).map((part) => `"${part.toString()}"`).join(" ")
+        : String(answer.data);
+    return `${answer.name}. TTL IN ${answer.type} ${data}`;
+  });
+  return { rcode: packet.rcode, aa: packet.flag_aa, lines: lines.sort() };
+}
+
+/** curl's DoH request (RFC 8484) for `name`/`type`: GET with `?dns=` or POST with the message. */
+export async function curlDoh(
+  url: string,
+  name: string,
+  type: string,
+  method: "GET" | "POST",
+): Promise<Uint8Array> {
+  const query = buildQuery(name, type, 0);
+  const args =
+    method === "GET"
+      ? [`${url}/dns-query?dns=${query.toString("base64url")}`, "-H", "accept: application/dns-message"]
+      : [
+          `${url}/dns-query`,
+          "-H",
+          "content-type: application/dns-message",
+          "--data-binary",
+          `@-`,
+        ];
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "curl",
+      ["-sS", "--fail-with-body", "--max-time", "30", ...args],
+      { encoding: "buffer", timeout: 40_000 },
+      (error, stdout) => (error ? reject(error) : resolve(new Uint8Array(stdout))),
+    );
+    if (method === "POST") child.stdin?.end(query);
+    else child.stdin?.end();
+  });
 }

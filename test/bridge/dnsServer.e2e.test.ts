@@ -1,21 +1,44 @@
 // The DNS bridge end to end: the local stack, demo.eth published, the bridge's UDP/TCP server, and
-// Debian's dig asking it over UDP and TCP for every record type, NXDOMAIN, NODATA and REFUSED.
+// Debian's dig asking it over UDP and TCP for every record type, NXDOMAIN, NODATA and REFUSED; a
+// real unbound with a stub-zone for the bridge zone resolving through it; and curl's DNS over
+// HTTPS requests to the Node gateway with the bridge mounted on /dns-query.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startDnsServer, type RunningDnsServer } from "../../bridge/udpTcpServer.ts";
-import { BIG_TXT_STRINGS, type BridgeStack, DEMO, parseDig, runTool, startBridgeStack, ZONE } from "./bridgeStack.ts";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type RunningDnsServer, startDnsServer } from "../../bridge/udpTcpServer.ts";
+import { createGateway } from "../../gateway/app.ts";
+import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
+import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
+import { freePort } from "../gateway/httpServers.ts";
+import { answerLines, BIG_TXT_STRINGS, type BridgeStack, curlDoh, DEMO, parseDig, runTool, startBridgeStack, ZONE } from "./bridgeStack.ts";
 
 const DEMO_DNS = `demo.${ZONE}`;
 
-describe("DNS bridge over UDP and TCP (dig)", () => {
+describe("DNS bridge over UDP and TCP (dig), behind unbound, and over DoH (curl)", () => {
   let bridge: BridgeStack;
   let server: RunningDnsServer;
+  let gateway: RunningServer;
 
   before(async () => {
     bridge = await startBridgeStack();
     server = await startDnsServer({ answerer: bridge.answerer, port: 0 });
+    gateway = await serveFetchHandler(
+      createGateway({
+        sources: [],
+        cache: createMemoryCache(),
+        budget: { strategy: "ordered", perSourceTimeoutMs: 1000, totalBudgetMs: 1000 },
+        cacheTtlSeconds: 5,
+        missingTtlSeconds: 5,
+        dnsBridge: bridge.answerer,
+      }).fetch,
+      { port: 0 },
+    );
   });
   after(async () => {
+    await gateway?.close();
     await server?.close();
     await bridge?.stop();
   });
@@ -128,8 +151,130 @@ describe("DNS bridge over UDP and TCP (dig)", () => {
     );
   });
 
-  it("answers BADVERS to EDNS version 1 and FORMERR to two questions' worth of garbage", async () => {
+  it("answers BADVERS to EDNS version 1", async () => {
     const badvers = await dig(DEMO_DNS, "A", "udp", ["+edns=1", "+noednsnegotiation"]);
     assert.equal(badvers.status, "BADVERS");
+  });
+
+  it("a real unbound with a stub-zone for the bridge zone resolves www.demo through the bridge", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ensgate-unbound-"));
+    const port = await freePort();
+    writeFileSync(
+      join(dir, "unbound.conf"),
+      [
+        "server:",
+        "  interface: 127.0.0.1",
+        `  port: ${port}`,
+        "  do-daemonize: no",
+        "  use-syslog: no",
+        '  logfile: ""',
+        '  username: ""',
+        '  chroot: ""',
+        `  directory: "${dir}"`,
+        `  pidfile: "${join(dir, "unbound.pid")}"`,
+        "  num-threads: 1",
+        "  do-not-query-localhost: no",
+        `  domain-insecure: "${ZONE}"`,
+        "  access-control: 127.0.0.0/8 allow",
+        "stub-zone:",
+        `  name: "${ZONE}"`,
+        `  stub-addr: 127.0.0.1@${server.port}`,
+        "",
+      ].join("\n"),
+    );
+    const unbound = spawn("unbound", ["-d", "-c", join(dir, "unbound.conf")], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    unbound.stdout?.on("data", (chunk) => (log += chunk));
+    unbound.stderr?.on("data", (chunk) => (log += chunk));
+    try {
+      let answer = parseDig("");
+      for (let attempt = 0; attempt < 50 && answer.status !== "NOERROR"; attempt++) {
+        if (unbound.exitCode !== null) throw new Error(`unbound exited: ${log}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        answer = parseDig(
+          await runTool("dig", ["@127.0.0.1", "-p", String(port), `www.${DEMO_DNS}`, "A", "+tries=1", "+time=10"]).catch(
+            () => "",
+          ),
+        );
+      }
+      assert.equal(answer.status, "NOERROR", log);
+      // A recursive resolver's answer: RA set, AA clear, the bridge's record.
+      assert.ok(answer.flags.includes("ra"), `flags ${answer.flags}`);
+      assert.deepEqual(
+        answer.answers.map((line) => line.replace(/ \d+ IN /, " IN ")),
+        [`www.${DEMO_DNS}. IN A 192.0.2.1`],
+      );
+      const missing = parseDig(
+        await runTool("dig", ["@127.0.0.1", "-p", String(port), `nosuchname.${ZONE}`, "A", "+tries=1", "+time=10"]),
+      );
+      assert.equal(missing.status, "NXDOMAIN");
+    } finally {
+      unbound.kill("SIGTERM");
+      await new Promise((resolve) => unbound.once("exit", resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const method of ["GET", "POST"] as const)
+    it(`DNS over HTTPS (${method}) on the Node gateway gives dig's answers`, async () => {
+      for (const [name, type] of [
+        [DEMO_DNS, "A"],
+        [DEMO_DNS, "AAAA"],
+        [DEMO_DNS, "TXT"],
+        [`www.${DEMO_DNS}`, "A"],
+        [`_dnslink.${DEMO_DNS}`, "TXT"],
+      ] as const) {
+        const doh = answerLines(await curlDoh(gateway.url, name, type, method));
+        const udp = await dig(name, type, "udp");
+        assert.equal(doh.rcode, "NOERROR");
+        assert.ok(doh.aa);
+        assert.deepEqual(
+          doh.lines,
+          udp.answers.map((line) => line.replace(/^(\S+) \d+ /, "$1 TTL ")).sort(),
+          `${type} ${name}`,
+        );
+      }
+      const missing = answerLines(await curlDoh(gateway.url, `nosuchname.${ZONE}`, "A", method));
+      assert.equal(missing.rcode, "NXDOMAIN");
+      const outside = answerLines(await curlDoh(gateway.url, "example.com", "A", method));
+      assert.equal(outside.rcode, "REFUSED");
+    });
+
+  it("DoH answers malformed requests with a 4xx and a JSON reason", async () => {
+    const get = (query: string) => fetch(`${gateway.url}/dns-query${query}`);
+    let response = await get("");
+    assert.equal(response.status, 400);
+    assert.deepEqual(await response.json(), {
+      message: "missing the dns query parameter (RFC 8484 §4.1)",
+    });
+    response = await get("?dns=AAAA%2B%2F");
+    assert.equal(response.status, 400);
+    assert.deepEqual(await response.json(), {
+      message: "the dns parameter is not unpadded base64url (RFC 8484 §4.1)",
+    });
+    response = await fetch(`${gateway.url}/dns-query`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "x",
+    });
+    assert.equal(response.status, 415);
+    assert.deepEqual(await response.json(), {
+      message: "the request body must be application/dns-message",
+    });
+    response = await fetch(`${gateway.url}/dns-query`, {
+      method: "POST",
+      headers: { "content-type": "application/dns-message" },
+      body: new Uint8Array(65_536),
+    });
+    assert.equal(response.status, 413);
+    response = await get("?dns=AAAA");
+    assert.equal(response.status, 400);
+    assert.deepEqual(await response.json(), {
+      message: "not a DNS query message (shorter than a header, or a response)",
+    });
+    response = await fetch(`${gateway.url}/dns-query`, { method: "PUT" });
+    assert.equal(response.status, 405);
   });
 });
