@@ -124,14 +124,19 @@ export function createBridgeAnswerer(options: BridgeAnswererOptions) {
           ]);
       }
     }
+    // Without an RRset of that type, a CNAME at the name answers instead (RFC 1034 §4.3.2); it is
+    // read at the same time, so a cold NODATA answer costs one round of reads, not two.
+    const aliasRead =
+      type !== "CNAME" && BRIDGE_DNS_TYPES[type] !== undefined
+        ? readRRset(ensName, "CNAME", BRIDGE_DNS_TYPES.CNAME as number, clock)
+        : undefined;
+    // The alias read's failure matters only when its answer is used.
+    aliasRead?.catch(() => {});
     const rrset = await readRRset(ensName, type, typeNumber, clock);
     if (rrset === "notFound") return negative(RCODE.NXDOMAIN);
     if (rrset.length > 0) return positive(rrset);
-    // No RRset of that type: a CNAME at the name answers instead (RFC 1034 §4.3.2).
-    if (type !== "CNAME" && BRIDGE_DNS_TYPES[type] !== undefined) {
-      const alias = await readRRset(ensName, "CNAME", BRIDGE_DNS_TYPES.CNAME as number, clock);
-      if (alias !== "notFound" && alias.length > 0) return positive(alias);
-    }
+    const alias = aliasRead ? await aliasRead : [];
+    if (alias !== "notFound" && alias.length > 0) return positive(alias);
     return negative(RCODE.NOERROR);
   };
 
@@ -275,13 +280,23 @@ export function createBridgeAnswerer(options: BridgeAnswererOptions) {
         options.onReadError?.(error);
         return reply(RCODE.SERVFAIL, empty, false);
       }
-      return reply(answer.rcode, answer);
+      return reply(answer.rcode, countDown(answer));
     },
     /** Drops every cached answer (tests; a republished record is otherwise seen after its TTL). */
     clearCache() {
       cache.clear();
     },
   };
+}
+
+/**
+ * A cached answer with its TTLs counted down to the time left in the cache, so that a resolver
+ * never keeps a record past the cache's expiry (which is never past the record's validUntil).
+ */
+function countDown(answer: CachedAnswer): CachedAnswer {
+  const left = Math.max(0, Math.floor((answer.expiresAt - Date.now()) / 1000));
+  const cut = (record: BridgeRecord) => (record.ttl > left ? { ...record, ttl: left } : record);
+  return { ...answer, answers: answer.answers.map(cut), authorities: answer.authorities.map(cut) };
 }
 
 /** `name` and its ancestors down to the second level (`a.b.demo.eth` -> a.b.demo.eth, b.demo.eth, demo.eth). */

@@ -52,6 +52,8 @@ const RESOLVER_ABI = parseAbi([
   "error NameExpired(uint256 expiredAt)",
 ]);
 const NO_SUCH_NAME = new Set(["NameNotFound", "NameExpired"]);
+/** How long a name's resolver address is reused (the bridge's negative-answer TTL). */
+const RESOLVER_CACHE_MS = 60_000;
 
 /** An `EnsReader` over JSON-RPC: `rpcUrl` and the chain's UniversalResolver (for `findResolver`). */
 export function createEnsReader(options: {
@@ -63,16 +65,30 @@ export function createEnsReader(options: {
   const transport = http(options.rpcUrl, { batch: false, retryCount: 0 });
   const chainClient = createPublicClient({ transport });
   const request = options.ccipRequest ?? ccipRequest;
-  return async (name, recordRequest) => {
-    const dnsName = dnsEncodeName(name);
-    let resolver: Address;
-    try {
-      [resolver] = await chainClient.readContract({
+  // Which resolver a name uses, kept a short while: several RRsets of a name (and of its
+  // subnames, read at their ancestors) need the same one. The records still come through it.
+  const resolvers = new Map<string, { resolver: Promise<Address>; until: number }>();
+  const findResolver = (name: string, dnsName: Hex): Promise<Address> => {
+    const known = resolvers.get(name);
+    if (known && known.until > Date.now()) return known.resolver;
+    const resolver = chainClient
+      .readContract({
         address: options.universalResolver,
         abi: UNIVERSAL_RESOLVER_ABI,
         functionName: "findResolver",
         args: [dnsName],
-      });
+      })
+      .then(([found]) => found);
+    resolvers.set(name, { resolver, until: Date.now() + RESOLVER_CACHE_MS });
+    if (resolvers.size > 10_000) resolvers.delete(resolvers.keys().next().value as string);
+    resolver.catch(() => resolvers.delete(name));
+    return resolver;
+  };
+  return async (name, recordRequest) => {
+    const dnsName = dnsEncodeName(name);
+    let resolver: Address;
+    try {
+      resolver = await findResolver(name, dnsName);
     } catch (error) {
       throw new BridgeError(`finding the resolver of ${name} failed: ${describeError(error)}`, {
         cause: error,
