@@ -1,8 +1,8 @@
 // The bridge's settings from environment variables (the same names for the standalone server and
 // the gateway's DNS-over-HTTPS route): zone, chain, name servers.
 import { type Address, isAddress } from "viem";
-import { DEFAULT_DNS_BRIDGE_ZONE, type ZoneApex } from "../lib/index.ts";
 import { assertBridgeDomain } from "../lib/certs/bridgeName.ts";
+import { DEFAULT_DNS_BRIDGE_ZONE, type ZoneApex } from "../lib/index.ts";
 import { BridgeError } from "./errors.ts";
 
 /** What the bridge needs: the zone's apex and where to read ENS. */
@@ -14,13 +14,22 @@ export type BridgeConfig = {
 
 /** Every variable, its default and what it means. */
 export const BRIDGE_ENVIRONMENT = {
-  ENSGATE_BRIDGE_RPC_URL: ["", "JSON-RPC URL of the chain the bridge reads ENS on; unset: no bridge"],
+  ENSGATE_BRIDGE_RPC_URL: [
+    "",
+    "JSON-RPC URL of the chain the bridge reads ENS on; unset: no bridge",
+  ],
   ENSGATE_BRIDGE_UNIVERSAL_RESOLVER: [
     "0xeEeEEEeE14D718C2B47D9923Deab1335E144EeEe",
     "the chain's UniversalResolver (findResolver); the default is ENS's on mainnet and Sepolia",
   ],
-  ENSGATE_BRIDGE_ZONE: [DEFAULT_DNS_BRIDGE_ZONE, "the DNS zone whose <labels>.<zone> is <labels>.eth"],
-  ENSGATE_BRIDGE_NAME_SERVERS: ["", "comma-separated NS host names of the zone (default ns1.<zone>)"],
+  ENSGATE_BRIDGE_ZONE: [
+    DEFAULT_DNS_BRIDGE_ZONE,
+    "the DNS zone whose <labels>.<zone> is <labels>.eth",
+  ],
+  ENSGATE_BRIDGE_NAME_SERVERS: [
+    "",
+    "comma-separated NS host names of the zone (default ns1.<zone>)",
+  ],
 } as const;
 
 /** A bridge setting that does not parse; names the variable. */
@@ -32,7 +41,9 @@ export class BridgeConfigError extends BridgeError {
 }
 
 /** The bridge's configuration, or undefined when ENSGATE_BRIDGE_RPC_URL is unset (no bridge). */
-export function parseBridgeConfig(env: Record<string, string | undefined>): BridgeConfig | undefined {
+export function parseBridgeConfig(
+  env: Record<string, string | undefined>,
+): BridgeConfig | undefined {
   const get = (name: keyof typeof BRIDGE_ENVIRONMENT) => {
     const value = env[name]?.trim();
     return value === undefined || value === "" ? BRIDGE_ENVIRONMENT[name][0] : value;

@@ -26,7 +26,8 @@ export async function handleDnsOverHttps(request: Request, answerer: Answerer): 
     if (type !== DNS_MESSAGE_TYPE)
       return failure(415, `the request body must be ${DNS_MESSAGE_TYPE}`);
     const body = await readLimited(request, MAX_DNS_MESSAGE);
-    if (body === undefined) return failure(413, `a DNS message is at most ${MAX_DNS_MESSAGE} bytes`);
+    if (body === undefined)
+      return failure(413, `a DNS message is at most ${MAX_DNS_MESSAGE} bytes`);
     message = body;
   } else {
     return failure(405, "use GET ?dns= or POST application/dns-message (RFC 8484)", {
@@ -84,8 +85,10 @@ function minimumTtl(reply: Uint8Array): number {
   const skipName = () => {
     while (offset < view.length) {
       const length = view[offset] as number;
-      if (length === 0) return void (offset += 1);
-      if ((length & 0xc0) === 0xc0) return void (offset += 2);
+      if (length === 0 || (length & 0xc0) === 0xc0) {
+        offset += length === 0 ? 1 : 2;
+        return;
+      }
       offset += length + 1;
     }
   };

@@ -28,7 +28,10 @@ import {
 import { BridgeError } from "./errors.ts";
 
 /** The records the bridge reads: DNS RRsets and the contenthash (for `_dnslink`). */
-export type BridgeReadRequest = Extract<RecordRequest, { type: "dnsRecord" } | { type: "contenthash" }>;
+export type BridgeReadRequest = Extract<
+  RecordRequest,
+  { type: "dnsRecord" } | { type: "contenthash" }
+>;
 
 /** The outcome of one verified read. */
 export type EnsRead =
@@ -125,9 +128,12 @@ export function createEnsReader(options: {
         NO_SUCH_NAME.has(revert.data?.errorName ?? "")
       )
         return { kind: "notFound" };
-      throw new BridgeError(`reading ${recordRequest.type} of ${name} failed: ${describeError(error)}`, {
-        cause: error,
-      });
+      throw new BridgeError(
+        `reading ${recordRequest.type} of ${name} failed: ${describeError(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     let bytes: Hex;
     try {

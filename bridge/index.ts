@@ -16,7 +16,12 @@ export {
   parseBridgeConfig,
 } from "./config.ts";
 export { DNS_MESSAGE_TYPE, DNS_QUERY_PATH, handleDnsOverHttps } from "./dnsOverHttps.ts";
-export { type BridgeReadRequest, createEnsReader, type EnsRead, type EnsReader } from "./ensReader.ts";
+export {
+  type BridgeReadRequest,
+  createEnsReader,
+  type EnsRead,
+  type EnsReader,
+} from "./ensReader.ts";
 export { BridgeError } from "./errors.ts";
 
 import { createBridgeAnswerer } from "./answerQuery.ts";

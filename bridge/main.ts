@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     throw new Error(`--port: "${values.port}" is not a port`);
   const rate = Number(values["rate-limit"] ?? 100);
   if (!Number.isFinite(rate) || rate < 0)
-    throw new Error(`--rate-limit: "${values["rate-limit"]}" is not a number of answers per second`);
+    throw new Error(
+      `--rate-limit: "${values["rate-limit"]}" is not a number of answers per second`,
+    );
   const config = parseBridgeConfig({
     ...process.env,
     ...(values.zone !== undefined && { ENSGATE_BRIDGE_ZONE: values.zone }),

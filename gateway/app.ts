@@ -1,11 +1,11 @@
 import { cors, Router } from "itty-router";
+import { type createBridgeAnswerer, DNS_QUERY_PATH, handleDnsOverHttps } from "../bridge/index.ts";
 import {
   DID_DRIVER_PATH_PREFIX,
   type DidResolve,
   handleDidRequest,
   resolveWithoutNetworks,
 } from "../did/httpDriver.ts";
-import { type createBridgeAnswerer, DNS_QUERY_PATH, handleDnsOverHttps } from "../bridge/index.ts";
 import { RESOLVE_OFFCHAIN_SIGNATURE } from "../lib/index.ts";
 import { buildLookupCacheKey, type CachedRecord } from "./cache/recordCache.ts";
 import { createCcipReadRouter, errorResponse, pathOf } from "./ccipReadRouter.ts";

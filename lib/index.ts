@@ -51,6 +51,26 @@ export {
   UnknownNetworkError,
   UnsupportedDidMethodError,
 } from "./did/index.ts";
+export {
+  BRIDGE_DNS_TYPES,
+  type BridgeQueryName,
+  type BridgeRecord,
+  bridgeOwnerName,
+  bridgeRRset,
+  canonicalDnsName,
+  clampTtl,
+  DEFAULT_DNS_BRIDGE_ZONE,
+  DNSLINK_LABEL,
+  dnslinkFromContenthash,
+  dnslinkRecord,
+  dnslinkTarget,
+  type Freshness,
+  MAX_BRIDGE_TTL,
+  nsRecords,
+  parseBridgeQueryName,
+  soaRecord,
+  type ZoneApex,
+} from "./dns/index.ts";
 export { describeError, EnsgateError, type EnsgateErrorOptions } from "./errors/base.ts";
 export { KeygenInputError } from "./errors/keys.ts";
 export { MissingResolverError } from "./errors/message.ts";
@@ -187,23 +207,3 @@ export {
   parseDnsZone,
 } from "./records/values/dnsZoneValue.ts";
 export { formatPubkey, type PubkeyCoordinates, parsePubkey } from "./records/values/pubkeyValue.ts";
-export {
-  BRIDGE_DNS_TYPES,
-  type BridgeQueryName,
-  type BridgeRecord,
-  bridgeOwnerName,
-  bridgeRRset,
-  canonicalDnsName,
-  clampTtl,
-  DEFAULT_DNS_BRIDGE_ZONE,
-  DNSLINK_LABEL,
-  dnslinkFromContenthash,
-  dnslinkRecord,
-  dnslinkTarget,
-  type Freshness,
-  MAX_BRIDGE_TTL,
-  nsRecords,
-  parseBridgeQueryName,
-  soaRecord,
-  type ZoneApex,
-} from "./dns/index.ts";

@@ -48,9 +48,13 @@ const LOAD_QUERIES: [string, string, string][] = [
 
 /** Runs dnsperf against 127.0.0.1:`port` and returns its queries per second. */
 async function dnsperf(port: number, queryFile: string): Promise<{ qps: number; lost: number }> {
-  const { stdout } = await run("dnsperf", ["-s", "127.0.0.1", "-p", String(port), "-d", queryFile, ...DNSPERF_ARGS], {
-    timeout: (LOAD_SECONDS + 30) * 1000,
-  });
+  const { stdout } = await run(
+    "dnsperf",
+    ["-s", "127.0.0.1", "-p", String(port), "-d", queryFile, ...DNSPERF_ARGS],
+    {
+      timeout: (LOAD_SECONDS + 30) * 1000,
+    },
+  );
   const qps = Number(/Queries per second:\s+([\d.]+)/.exec(stdout)?.[1]);
   const lost = Number(/Queries lost:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
   if (!Number.isFinite(qps)) throw new Error(`dnsperf printed no rate:\n${stdout}`);
@@ -58,7 +62,11 @@ async function dnsperf(port: number, queryFile: string): Promise<{ qps: number; 
 }
 
 /** Starts a child process and waits for `ready` in its output; returns the match. */
-async function startProcess(command: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+async function startProcess(
+  command: string,
+  args: string[],
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
@@ -75,7 +83,11 @@ async function startProcess(command: string, args: string[], ready: RegExp): Pro
 }
 
 /** One UDP query and its answer, timed. */
-function timedQuery(port: number, name: string, type: string): Promise<{ ms: number; rcode: string }> {
+function timedQuery(
+  port: number,
+  name: string,
+  type: string,
+): Promise<{ ms: number; rcode: string }> {
   return new Promise((resolve, reject) => {
     const socket = createSocket("udp4");
     const started = performance.now();
@@ -89,7 +101,11 @@ function timedQuery(port: number, name: string, type: string): Promise<{ ms: num
       const packet = dnsPacket.decode(message) as dnsPacket.DecodedPacket & { rcode: string };
       resolve({ ms: performance.now() - started, rcode: packet.rcode });
     });
-    socket.send(dnsPacket.encode({ type: "query", id: 1, questions: [{ name, type: type as "A" }] }), port, "127.0.0.1");
+    socket.send(
+      dnsPacket.encode({ type: "query", id: 1, questions: [{ name, type: type as "A" }] }),
+      port,
+      "127.0.0.1",
+    );
   });
 }
 
@@ -173,11 +189,17 @@ try {
       "  verbosity: 1",
       "  access-control: 127.0.0.0/8 allow",
       `  local-zone: "${ZONE}." static`,
-      ...LOAD_QUERIES.map(([name, type, value]) => `  local-data: "${name}. 300 IN ${type} ${value}"`),
+      ...LOAD_QUERIES.map(
+        ([name, type, value]) => `  local-data: "${name}. 300 IN ${type} ${value}"`,
+      ),
       "",
     ].join("\n"),
   );
-  const unbound = await startProcess("unbound", ["-d", "-c", join(dir, "unbound.conf")], /start of service/);
+  const unbound = await startProcess(
+    "unbound",
+    ["-d", "-c", join(dir, "unbound.conf")],
+    /start of service/,
+  );
   children.push(unbound.child);
 
   log(`load: dnsperf ${DNSPERF_ARGS.join(" ")} on each server, bridge first`);

@@ -1,9 +1,10 @@
 // `ensgate dev`: the local stack on embedded defaults, with a demo name whose records cover every
 // record type, published the way an owner would. Stays up until Ctrl-C.
 import { resolve } from "node:path";
-import dnsPacket from "dns-packet";
 import { fileURLToPath } from "node:url";
+import dnsPacket from "dns-packet";
 import type { Address, Hex, LocalAccount } from "viem";
+import { startDnsServer } from "../../bridge/udpTcpServer.ts";
 import { deriveStoredKeys } from "../../client/keygen.ts";
 import { saveKeys } from "../../client/keyStore.ts";
 import { publishTree } from "../../client/publishTree.ts";
@@ -16,7 +17,6 @@ import {
   namehash,
   signRecordTree,
 } from "../../lib/index.ts";
-import { startDnsServer } from "../../bridge/udpTcpServer.ts";
 import { demoRecordSet, dnsDemoRecordSet } from "../../scripts/stack/demoRecords.ts";
 import { createApproval } from "../approvals.ts";
 import type { CommandContext } from "../context.ts";

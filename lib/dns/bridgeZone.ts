@@ -1,10 +1,11 @@
 // The DNS bridge zone: `<labels>.<zone>` is the ENS name `<labels>.eth`. Unlike certificate names
 // (lib/certs/bridgeName.ts, LDH only), a query name may carry underscore labels (`_dnslink`,
 // `_443._tcp`), which ENSIP-15 accepts at the start of a label.
+import { DEFAULT_BRIDGE_DOMAIN } from "../certs/orderKind.ts";
 import { normalizeName } from "../names/normalizeName.ts";
 
-/** The zone `ensgate` bridges by default. */
-export const DEFAULT_DNS_BRIDGE_ZONE = "deploy-ens-to-dns.com";
+/** The zone the DNS bridge serves by default: the certificates' bridge domain (one rule). */
+export const DEFAULT_DNS_BRIDGE_ZONE = DEFAULT_BRIDGE_DOMAIN;
 
 /** Where a query name falls relative to the bridge zone. */
 export type BridgeQueryName =

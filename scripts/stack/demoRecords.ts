@@ -44,7 +44,11 @@ export function dnsDemoRecordSet(name: string): [RecordRequest, string][] {
   return [
     rrset(name, 1, `${name}. 300 IN A 192.0.2.10`),
     rrset(name, 28, `${name}. 300 IN AAAA 2001:db8::10`),
-    rrset(name, 16, `${name}. 300 IN TXT "v=ensgate1 demo"\n${name}. 300 IN TXT "hello from ${name}"`),
+    rrset(
+      name,
+      16,
+      `${name}. 300 IN TXT "v=ensgate1 demo"\n${name}. 300 IN TXT "hello from ${name}"`,
+    ),
     rrset(name, 15, `${name}. 300 IN MX 10 mail.${name}.`),
     rrset(name, 257, `${name}. 300 IN CAA 0 issue "letsencrypt.org"`),
     rrset(`www.${name}`, 28, `www.${name}. 300 IN AAAA 2001:db8::1`),
@@ -52,10 +56,6 @@ export function dnsDemoRecordSet(name: string): [RecordRequest, string][] {
     rrset(`mail.${name}`, 1, `mail.${name}. 300 IN A 192.0.2.25`),
     rrset(`alias.${name}`, 5, `alias.${name}. 300 IN CNAME www.${name}.`),
     rrset(`_sip._tcp.${name}`, 33, `_sip._tcp.${name}. 300 IN SRV 10 5 5060 sip.${name}.`),
-    rrset(
-      `_443._tcp.${name}`,
-      52,
-      `_443._tcp.${name}. 300 IN TLSA 3 1 1 ${"ab".repeat(32)}`,
-    ),
+    rrset(`_443._tcp.${name}`, 52, `_443._tcp.${name}. 300 IN TLSA 3 1 1 ${"ab".repeat(32)}`),
   ];
 }

@@ -171,7 +171,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const gatewayApp = createGateway({
       resolveDid: (did) => resolveDid(did),
       dnsBridge: {
-        answer: (message, context) => (bridge ? bridge.answer(message, context) : Promise.resolve(undefined)),
+        answer: (message, context) =>
+          bridge ? bridge.answer(message, context) : Promise.resolve(undefined),
         clearCache: () => bridge?.clearCache(),
       },
       sources: [createEmbeddedSource(ipfs, options.dataDir)],

@@ -2,14 +2,14 @@
 // (scripts/stack/demoRecords.ts) in one IPNS tree set as its recordhash, and the bridge's engine
 // reading them through the UniversalResolver fixture and the resolver's CCIP-Read.
 import { execFile } from "node:child_process";
-import dnsPacket from "dns-packet";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import dnsPacket from "dns-packet";
 import type { LocalAccount } from "viem";
-import { hashDnsOwnerName, type RecordRequest } from "../../lib/index.ts";
 import { bridgeApex, createBridgeAnswerer, createEnsReader } from "../../bridge/index.ts";
+import { hashDnsOwnerName, type RecordRequest } from "../../lib/index.ts";
 import { demoRecordSet, dnsDemoRecordSet } from "../../scripts/stack/demoRecords.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
 import { publishTree, registerWithResolver, writeResolver } from "../../scripts/stack/names.ts";
@@ -18,8 +18,9 @@ export const ZONE = "deploy-ens-to-dns.com";
 export const DEMO = "demo.eth";
 
 /** `big.demo.eth` TXT: 8 strings of 60 bytes, about 900 bytes on the wire (dns-packet does not compress names): more than 512, less than 1232. */
-export const BIG_TXT_STRINGS = Array.from({ length: 8 }, (_, index) =>
-  `${String(index).padStart(2, "0")}${"x".repeat(58)}`,
+export const BIG_TXT_STRINGS = Array.from(
+  { length: 8 },
+  (_, index) => `${String(index).padStart(2, "0")}${"x".repeat(58)}`,
 );
 const BIG_TXT: [RecordRequest, string] = [
   { type: "dnsRecord", nameHash: hashDnsOwnerName(`big.${DEMO}`), resource: 16 },
@@ -73,7 +74,12 @@ export async function runTool(tool: string, args: string[]): Promise<string> {
 }
 
 /** `dig +short`-free parse of `dig +noall +answer +comments` output: the status and answer lines. */
-export function parseDig(output: string): { status: string; flags: string[]; answers: string[]; authority: string[] } {
+export function parseDig(output: string): {
+  status: string;
+  flags: string[];
+  answers: string[];
+  authority: string[];
+} {
   const status = /status: ([A-Z]+)/.exec(output)?.[1] ?? "none";
   const flags = (/;; flags: ([a-z ]+);/.exec(output)?.[1] ?? "").trim().split(/\s+/);
   const sections = { answers: [] as string[], authority: [] as string[] };
@@ -81,8 +87,10 @@ export function parseDig(output: string): { status: string; flags: string[]; ans
   for (const line of output.split("\n")) {
     if (line.startsWith(";; ANSWER SECTION")) current = "answers";
     else if (line.startsWith(";; AUTHORITY SECTION")) current = "authority";
-    else if (line.startsWith(";;") || line.trim() === "") current = line.trim() === "" ? undefined : current;
-    else if (current && !line.startsWith(";")) sections[current].push(line.replace(/\s+/g, " ").trim());
+    else if (line.startsWith(";;") || line.trim() === "")
+      current = line.trim() === "" ? undefined : current;
+    else if (current && !line.startsWith(";"))
+      sections[current].push(line.replace(/\s+/g, " ").trim());
   }
   return { status, flags, ...sections };
 }
@@ -123,14 +131,12 @@ export async function curlDoh(
   const query = buildQuery(name, type, 0);
   const args =
     method === "GET"
-      ? [`${url}/dns-query?dns=${query.toString("base64url")}`, "-H", "accept: application/dns-message"]
-      : [
-          `${url}/dns-query`,
+      ? [
+          `${url}/dns-query?dns=${query.toString("base64url")}`,
           "-H",
-          "content-type: application/dns-message",
-          "--data-binary",
-          `@-`,
-        ];
+          "accept: application/dns-message",
+        ]
+      : [`${url}/dns-query`, "-H", "content-type: application/dns-message", "--data-binary", `@-`];
   return new Promise((resolve, reject) => {
     const child = execFile(
       "curl",

@@ -3,17 +3,27 @@
 // real unbound with a stub-zone for the bridge zone resolving through it; and curl's DNS over
 // HTTPS requests to the Node gateway with the bridge mounted on /dns-query.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
 import { type RunningDnsServer, startDnsServer } from "../../bridge/udpTcpServer.ts";
 import { createGateway } from "../../gateway/app.ts";
 import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import { freePort } from "../gateway/httpServers.ts";
-import { answerLines, BIG_TXT_STRINGS, type BridgeStack, curlDoh, DEMO, parseDig, runTool, startBridgeStack, ZONE } from "./bridgeStack.ts";
+import {
+  answerLines,
+  BIG_TXT_STRINGS,
+  type BridgeStack,
+  curlDoh,
+  DEMO,
+  parseDig,
+  runTool,
+  startBridgeStack,
+  ZONE,
+} from "./bridgeStack.ts";
 
 const DEMO_DNS = `demo.${ZONE}`;
 
@@ -74,7 +84,11 @@ describe("DNS bridge over UDP and TCP (dig), behind unbound, and over DoH (curl)
     [`alias.${DEMO_DNS}`, "CNAME", [`alias.${DEMO_DNS}. 300 IN CNAME www.${DEMO_DNS}.`]],
     // An A query at a name with only a CNAME gets the CNAME.
     [`alias.${DEMO_DNS}`, "A", [`alias.${DEMO_DNS}. 300 IN CNAME www.${DEMO_DNS}.`]],
-    [`_sip._tcp.${DEMO_DNS}`, "SRV", [`_sip._tcp.${DEMO_DNS}. 300 IN SRV 10 5 5060 sip.${DEMO_DNS}.`]],
+    [
+      `_sip._tcp.${DEMO_DNS}`,
+      "SRV",
+      [`_sip._tcp.${DEMO_DNS}. 300 IN SRV 10 5 5060 sip.${DEMO_DNS}.`],
+    ],
     [
       `_dnslink.${DEMO_DNS}`,
       "TXT",
@@ -110,7 +124,10 @@ describe("DNS bridge over UDP and TCP (dig), behind unbound, and over DoH (curl)
       const answer = await dig(`nosuchname.${ZONE}`, "A", transport);
       assert.equal(answer.status, "NXDOMAIN");
       assert.ok(answer.flags.includes("aa"));
-      assert.match(answer.authority[0] ?? "", new RegExp(`^${ZONE}\\. 60 IN SOA ns1\\.${ZONE}\\. hostmaster\\.${ZONE}\\. `));
+      assert.match(
+        answer.authority[0] ?? "",
+        new RegExp(`^${ZONE}\\. 60 IN SOA ns1\\.${ZONE}\\. hostmaster\\.${ZONE}\\. `),
+      );
     });
     it(`NODATA for an existing name without that type (${transport})`, async () => {
       const answer = await dig(`www.${DEMO_DNS}`, "MX", transport);
@@ -194,9 +211,15 @@ describe("DNS bridge over UDP and TCP (dig), behind unbound, and over DoH (curl)
         if (unbound.exitCode !== null) throw new Error(`unbound exited: ${log}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
         answer = parseDig(
-          await runTool("dig", ["@127.0.0.1", "-p", String(port), `www.${DEMO_DNS}`, "A", "+tries=1", "+time=10"]).catch(
-            () => "",
-          ),
+          await runTool("dig", [
+            "@127.0.0.1",
+            "-p",
+            String(port),
+            `www.${DEMO_DNS}`,
+            "A",
+            "+tries=1",
+            "+time=10",
+          ]).catch(() => ""),
         );
       }
       assert.equal(answer.status, "NOERROR", log);
@@ -207,7 +230,15 @@ describe("DNS bridge over UDP and TCP (dig), behind unbound, and over DoH (curl)
         [`www.${DEMO_DNS}. IN A 192.0.2.1`],
       );
       const missing = parseDig(
-        await runTool("dig", ["@127.0.0.1", "-p", String(port), `nosuchname.${ZONE}`, "A", "+tries=1", "+time=10"]),
+        await runTool("dig", [
+          "@127.0.0.1",
+          "-p",
+          String(port),
+          `nosuchname.${ZONE}`,
+          "A",
+          "+tries=1",
+          "+time=10",
+        ]),
       );
       assert.equal(missing.status, "NXDOMAIN");
     } finally {

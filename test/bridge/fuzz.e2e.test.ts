@@ -12,7 +12,14 @@ import { type RunningDnsServer, startDnsServer } from "../../bridge/udpTcpServer
 import { createGateway } from "../../gateway/app.ts";
 import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
-import { type BridgeStack, buildQuery, parseDig, runTool, startBridgeStack, ZONE } from "./bridgeStack.ts";
+import {
+  type BridgeStack,
+  buildQuery,
+  parseDig,
+  runTool,
+  startBridgeStack,
+  ZONE,
+} from "./bridgeStack.ts";
 
 const UDP_MESSAGES = 4_000;
 const TCP_MESSAGES = 3_000;
@@ -29,7 +36,12 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (below: number) => Math.floor(next() * below) };
+  const int = (below: number) => Math.floor(next() * below);
+  return {
+    next,
+    int,
+    pick: (choices: readonly number[]) => choices[int(choices.length)] as number,
+  };
 }
 
 const BASES = [
@@ -65,29 +77,41 @@ function fuzzMessage(rng: ReturnType<typeof random>): Buffer {
         message = message.subarray(0, rng.int(message.length + 1));
         break;
       case 2: // append garbage
-        message = Buffer.concat([message, Buffer.from(Array.from({ length: rng.int(64) }, () => rng.int(256)))]);
+        message = Buffer.concat([
+          message,
+          Buffer.from(Array.from({ length: rng.int(64) }, () => rng.int(256))),
+        ]);
         break;
       case 3: // a section count (question, answer, authority, additional)
-        if (message.length >= 12) message.writeUInt16BE(rng.int(4) === 0 ? 0xffff : rng.int(4), 4 + 2 * rng.int(4));
+        if (message.length >= 12)
+          message.writeUInt16BE(rng.int(4) === 0 ? 0xffff : rng.int(4), 4 + 2 * rng.int(4));
         break;
       case 4: // opcode, QR, or the Z bit
-        if (message.length >= 12) message.writeUInt16BE(message.readUInt16BE(2) ^ [0x7800, 0x8000, 0x0800, 0x0040][rng.int(4)]!, 2);
+        if (message.length >= 12)
+          message.writeUInt16BE(
+            message.readUInt16BE(2) ^ rng.pick([0x7800, 0x8000, 0x0800, 0x0040]),
+            2,
+          );
         break;
       case 5: // the first label's length byte
         if (message.length > 12) message[12] = rng.int(256);
         break;
       case 6: // a compression pointer to itself, or past the end
-        if (message.length > 13) message.writeUInt16BE(0xc000 | (rng.int(2) === 0 ? 12 : 0x3fff), 12);
+        if (message.length > 13)
+          message.writeUInt16BE(0xc000 | (rng.int(2) === 0 ? 12 : 0x3fff), 12);
         break;
-      case 7: { // QCLASS (CH, HS, ANY, random) or QTYPE (AXFR, ANY, random)
+      case 7: {
+        // QCLASS (CH, HS, ANY, random) or QTYPE (AXFR, ANY, random)
         const end = questionEnd(message);
         if (end !== undefined && end + 4 <= message.length) {
-          if (rng.int(2) === 0) message.writeUInt16BE([3, 4, 255, rng.int(65536)][rng.int(4)]!, end + 2);
-          else message.writeUInt16BE([252, 255, 251, rng.int(65536)][rng.int(4)]!, end);
+          if (rng.int(2) === 0)
+            message.writeUInt16BE(rng.pick([3, 4, 255, rng.int(65536)]), end + 2);
+          else message.writeUInt16BE(rng.pick([252, 255, 251, rng.int(65536)]), end);
         }
         break;
       }
-      case 8: { // the OPT record: version, payload size, option length
+      case 8: {
+        // the OPT record: version, payload size, option length
         const opt = message.lastIndexOf(Buffer.from([0, 0, 41]));
         if (opt > 0 && opt + 11 <= message.length) {
           const field = rng.int(3);
@@ -99,7 +123,8 @@ function fuzzMessage(rng: ReturnType<typeof random>): Buffer {
       }
       case 9: // a second copy of the question section's tail (two OPTs, or two questions)
         message = Buffer.concat([message, message.subarray(12)]);
-        if (message.length >= 12) message.writeUInt16BE((message.readUInt16BE(10) + 1) & 0xffff, 10);
+        if (message.length >= 12)
+          message.writeUInt16BE((message.readUInt16BE(10) + 1) & 0xffff, 10);
         break;
       default: // one random byte
         if (message.length > 0) message[rng.int(message.length)] = rng.int(256);
@@ -185,7 +210,11 @@ describe("DNS bridge fuzz: 10,000 malformed messages over UDP, TCP and DoH", () 
   });
 
   /** Runs `count` messages through `send` with `concurrency` at once. */
-  const pool = async (count: number, concurrency: number, send: (message: Buffer) => Promise<void>) => {
+  const pool = async (
+    count: number,
+    concurrency: number,
+    send: (message: Buffer) => Promise<void>,
+  ) => {
     const messages = Array.from({ length: count }, () => fuzzMessage(rng));
     let next = 0;
     await Promise.all(
@@ -258,7 +287,16 @@ describe("DNS bridge fuzz: 10,000 malformed messages over UDP, TCP and DoH", () 
   it("answers correctly afterwards over UDP, TCP and DoH", async () => {
     for (const transport of ["+notcp", "+tcp"]) {
       const answer = parseDig(
-        await runTool("dig", [`@${server.host}`, "-p", String(server.port), `demo.${ZONE}`, "A", transport, "+tries=1", "+time=20"]),
+        await runTool("dig", [
+          `@${server.host}`,
+          "-p",
+          String(server.port),
+          `demo.${ZONE}`,
+          "A",
+          transport,
+          "+tries=1",
+          "+time=20",
+        ]),
       );
       assert.equal(answer.status, "NOERROR");
       assert.deepEqual(
@@ -272,6 +310,9 @@ describe("DNS bridge fuzz: 10,000 malformed messages over UDP, TCP and DoH", () 
       body: buildQuery(`demo.${ZONE}`, "A"),
     });
     const packet = dnsPacket.decode(Buffer.from(await response.arrayBuffer()));
-    assert.deepEqual(packet.answers?.map((answer) => answer.data), ["192.0.2.10"]);
+    assert.deepEqual(
+      packet.answers?.map((answer) => answer.data),
+      ["192.0.2.10"],
+    );
   });
 });

@@ -6,7 +6,7 @@ import { createSocket } from "node:dgram";
 import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import dnsPacket from "dns-packet";
-import { bridgeApex, BridgeError, createBridgeAnswerer } from "../../bridge/index.ts";
+import { BridgeError, bridgeApex, createBridgeAnswerer } from "../../bridge/index.ts";
 import { clientPrefix, createRateLimiter } from "../../bridge/rateLimit.ts";
 import { type RunningDnsServer, startDnsServer } from "../../bridge/udpTcpServer.ts";
 

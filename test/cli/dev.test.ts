@@ -117,7 +117,10 @@ describe("ensgate dev", () => {
     assert.match(www, /flags: qr aa;/);
     assert.match(www, /^www\.demo\.deploy-ens-to-dns\.com\.\s+\d+\s+IN\s+A\s+192\.0\.2\.1$/m);
     const txt = shell(lines[1] as string);
-    assert.match(txt, /^demo\.deploy-ens-to-dns\.com\.\s+\d+\s+IN\s+TXT\s+"hello from demo\.eth"$/m);
+    assert.match(
+      txt,
+      /^demo\.deploy-ens-to-dns\.com\.\s+\d+\s+IN\s+TXT\s+"hello from demo\.eth"$/m,
+    );
   });
 
   it("prints a curl line for DNS over HTTPS that gets the demo's TXT records as printed", () => {
@@ -126,7 +129,11 @@ describe("ensgate dev", () => {
       .map((text) => text.trim())
       .find((text) => text.includes("/dns-query?dns="));
     assert.ok(line, `no DoH curl line in:\n${output}`);
-    const shown = execFileSync("bash", ["-c", line], { cwd: tmpdir(), encoding: "utf8", timeout: 60_000 });
+    const shown = execFileSync("bash", ["-c", line], {
+      cwd: tmpdir(),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     assert.match(shown, /hello from demo\.eth/);
     assert.match(shown, /v=ensgate1 demo/);
   });

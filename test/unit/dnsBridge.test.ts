@@ -119,7 +119,13 @@ describe("DNSLink and the apex", () => {
     assert.equal(dnslinkTarget("www.demo.eth"), undefined);
   });
   it("synthesizes the SOA (negative TTL as MINIMUM) and NS at the apex", () => {
-    const apex = { zone: ZONE, nameServers: ["ns1.example.net"], serial: 7, ttl: 3600, negativeTtl: 60 };
+    const apex = {
+      zone: ZONE,
+      nameServers: ["ns1.example.net"],
+      serial: 7,
+      ttl: 3600,
+      negativeTtl: 60,
+    };
     assert.deepEqual(soaRecord(apex).data, {
       mname: "ns1.example.net",
       rname: `hostmaster.${ZONE}`,

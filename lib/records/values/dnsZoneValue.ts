@@ -4,7 +4,13 @@ import { InvalidRecordValueError } from "../../errors/record.ts";
 import { dnsEncodeName } from "../../names/dnsEncodeName.ts";
 
 /** One resource record as dns-packet's RR codec reads and writes it. */
-export type DnsPacketAnswer = { name: string; type: string; ttl?: number; class?: string; data: unknown };
+export type DnsPacketAnswer = {
+  name: string;
+  type: string;
+  ttl?: number;
+  class?: string;
+  data: unknown;
+};
 /** dns-packet's single-RR codec (present at runtime, missing from @types/dns-packet). */
 const answerCodec = (
   dnsPacket as unknown as {
