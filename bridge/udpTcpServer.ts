@@ -97,7 +97,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<Running
   function serveTcp(socket: TcpSocket): void {
     socket.setTimeout(idleMs, () => socket.destroy());
     socket.on("error", () => {});
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     socket.on("data", (chunk: Buffer) => {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       while (pending.length >= 2) {

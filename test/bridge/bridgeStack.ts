@@ -112,10 +112,11 @@ export function answerLines(message: Uint8Array): { rcode: string; aa: boolean; 
     rcode: string;
   };
   const lines = (packet.answers ?? []).map((answer) => {
+    const value = (answer as { data?: unknown }).data;
     const data =
       answer.type === "TXT"
-        ? (answer.data as Buffer[]).map((part) => `"${part.toString()}"`).join(" ")
-        : String(answer.data);
+        ? (value as Buffer[]).map((part) => `"${part.toString()}"`).join(" ")
+        : String(value);
     return `${answer.name}. TTL IN ${answer.type} ${data}`;
   });
   return { rcode: packet.rcode, aa: packet.flag_aa, lines: lines.sort() };

@@ -271,7 +271,7 @@ describe("DNS bridge fuzz: 10,000 malformed messages over UDP, TCP and DoH", () 
       const response = await fetch(`${gateway.url}/dns-query`, {
         method: "POST",
         headers: { "content-type": "application/dns-message" },
-        body: message,
+        body: new Uint8Array(message),
       });
       if (response.status === 200) {
         assert.equal(response.headers.get("content-type"), "application/dns-message");
@@ -307,11 +307,11 @@ describe("DNS bridge fuzz: 10,000 malformed messages over UDP, TCP and DoH", () 
     const response = await fetch(`${gateway.url}/dns-query`, {
       method: "POST",
       headers: { "content-type": "application/dns-message" },
-      body: buildQuery(`demo.${ZONE}`, "A"),
+      body: new Uint8Array(buildQuery(`demo.${ZONE}`, "A")),
     });
     const packet = dnsPacket.decode(Buffer.from(await response.arrayBuffer()));
     assert.deepEqual(
-      packet.answers?.map((answer) => answer.data),
+      packet.answers?.map((answer) => (answer as { data?: unknown }).data),
       ["192.0.2.10"],
     );
   });
