@@ -5,6 +5,7 @@
 import dnsPacket, { type Answer, type DecodedPacket, type Question } from "dns-packet";
 import {
   BRIDGE_DNS_TYPES,
+  type BridgeQueryName,
   type BridgeRecord,
   bridgeRRset,
   dnslinkFromContenthash,
@@ -207,6 +208,28 @@ export function createBridgeAnswerer(options: BridgeAnswererOptions) {
     return { ...soa, ttl: Math.min(soa.ttl, apex.negativeTtl) };
   };
 
+  // Response bytes of recent queries, by query bytes (after the ID) and transport: see `answer`.
+  const responses = new Map<string, { bytes: Uint8Array; second: number }>();
+  const remember = (key: string, bytes: Uint8Array, second: number) => {
+    responses.delete(key);
+    responses.set(key, { bytes, second });
+    if (responses.size > cacheEntries) responses.delete(responses.keys().next().value as string);
+  };
+
+  // Query names seen recently and where they fall: ENSIP-15 normalization is the most expensive
+  // step of a cached answer, and the same names come back again and again.
+  const classified = new Map<string, BridgeQueryName>();
+  const classify = (name: string): BridgeQueryName => {
+    let where = classified.get(name);
+    if (where === undefined) {
+      where = parseBridgeQueryName(name, apex.zone);
+      classified.set(name, where);
+      if (classified.size > cacheEntries)
+        classified.delete(classified.keys().next().value as string);
+    }
+    return where;
+  };
+
   /** The answer at the zone apex: SOA, NS, else NODATA. */
   const apexAnswer = (type: string): CachedAnswer => {
     if (type === "SOA") return { ...positive([soaRecord(apex)]), expiresAt: 0 };
@@ -228,6 +251,16 @@ export function createBridgeAnswerer(options: BridgeAnswererOptions) {
       const opcodeBits = flags & 0x7800;
       // Only standard queries (opcode 0): NOTIFY, UPDATE, IQUERY... are not implemented.
       if (opcodeBits !== 0) return headerOnly(id, opcodeBits | (flags & RD) | RCODE.NOTIMP);
+      // Fast path: the same query bytes (after the ID) answered within the same second get the
+      // same response bytes (TTLs count down in whole seconds), with this query's ID.
+      const second = Math.floor(Date.now() / 1000);
+      const wireKey = `${context.transport}${buffer.toString("latin1", 2)}`;
+      const known = responses.get(wireKey);
+      if (known !== undefined && known.second === second) {
+        const copy = Buffer.from(known.bytes);
+        copy.writeUInt16BE(id, 0);
+        return copy;
+      }
       let query: DecodedPacket;
       try {
         query = dnsPacket.decode(buffer);
@@ -261,8 +294,12 @@ export function createBridgeAnswerer(options: BridgeAnswererOptions) {
           limit: udpLimit(context.transport, opt),
         });
       if (question.class !== "IN") return reply(RCODE.REFUSED, empty, false);
-      const where = parseBridgeQueryName(question.name, apex.zone);
-      if (where.kind === "outside") return reply(RCODE.REFUSED, empty, false);
+      const where = classify(question.name);
+      if (where.kind === "outside") {
+        const refused = reply(RCODE.REFUSED, empty, false);
+        remember(wireKey, refused, second);
+        return refused;
+      }
       const type = String(question.type);
       // Zone transfers are not offered; ANY gets NOTIMP (RFC 8482 lets a server refuse to enumerate).
       if (type === "AXFR" || type === "IXFR") return reply(RCODE.REFUSED, empty, false);
@@ -280,11 +317,14 @@ export function createBridgeAnswerer(options: BridgeAnswererOptions) {
         options.onReadError?.(error);
         return reply(RCODE.SERVFAIL, empty, false);
       }
-      return reply(answer.rcode, countDown(answer));
+      const response = reply(answer.rcode, countDown(answer));
+      remember(wireKey, response, second);
+      return response;
     },
     /** Drops every cached answer (tests; a republished record is otherwise seen after its TTL). */
     clearCache() {
       cache.clear();
+      responses.clear();
     },
   };
 }

@@ -2,7 +2,7 @@
 // From one run on this machine: cached answers per second of the bridge over UDP
 // (`queriesPerSecond`), of unbound serving the same names from a static local-zone
 // (`unboundQueriesPerSecond`, the baseline) and their `ratio`, both measured by the same load
-// generator (dnsperf, a separate process) with the same settings; and the latency of cold answers
+// generator (dnsperf, a separate process) with the same settings, in alternating rounds (medians); and the latency of cold answers
 // (`coldP50Ms`, `coldP99Ms`), each read through the real resolver, CCIP-Read and the gateway of
 // the local stack.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
@@ -21,7 +21,8 @@ import { publishTree, registerWithResolver, writeResolver } from "./stack/names.
 
 const JSON_OUTPUT = process.argv.includes("--json");
 const ZONE = DEFAULT_DNS_BRIDGE_ZONE;
-const LOAD_SECONDS = 5;
+const LOAD_SECONDS = 4;
+const ROUNDS = 3;
 const COLD_QUERIES = 100;
 /** dnsperf: two threads, 16 client sockets, 500 queries outstanding, the same for both servers. */
 const DNSPERF_ARGS = ["-T", "2", "-c", "16", "-q", "500", "-l", String(LOAD_SECONDS)];
@@ -202,9 +203,22 @@ try {
   );
   children.push(unbound.child);
 
-  log(`load: dnsperf ${DNSPERF_ARGS.join(" ")} on each server, bridge first`);
-  const bridgeLoad = await dnsperf(bridgePort, queryFile);
-  const unboundLoad = await dnsperf(unboundPort, queryFile);
+  // Rounds alternate between the two servers and each figure is the median of its rounds, so
+  // that other work on the machine weighs on both alike.
+  log(`load: dnsperf ${DNSPERF_ARGS.join(" ")}, ${ROUNDS} alternating rounds per server`);
+  const bridgeRounds: { qps: number; lost: number }[] = [];
+  const unboundRounds: { qps: number; lost: number }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    bridgeRounds.push(await dnsperf(bridgePort, queryFile));
+    unboundRounds.push(await dnsperf(unboundPort, queryFile));
+  }
+  const median = (rounds: { qps: number; lost: number }[]) =>
+    [...rounds].sort((a, b) => a.qps - b.qps)[Math.floor(rounds.length / 2)] as {
+      qps: number;
+      lost: number;
+    };
+  const bridgeLoad = median(bridgeRounds);
+  const unboundLoad = median(unboundRounds);
   const figures = withTargets(
     {
       queriesPerSecond: Math.round(bridgeLoad.qps),
@@ -216,6 +230,9 @@ try {
       coldP99Ms: Number(percentile(cold, 99).toFixed(1)),
       coldQueries: COLD_QUERIES,
       loadSeconds: LOAD_SECONDS,
+      rounds: ROUNDS,
+      bridgeRoundsQps: bridgeRounds.map((round) => Math.round(round.qps)),
+      unboundRoundsQps: unboundRounds.map((round) => Math.round(round.qps)),
       loadGenerator: `dnsperf ${DNSPERF_ARGS.join(" ")}`,
     },
     TARGETS,
