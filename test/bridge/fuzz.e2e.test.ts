@@ -267,12 +267,26 @@ describe("DNS bridge fuzz: 10,000 malformed messages over UDP, TCP and DoH", () 
   });
 
   it(`${DOH_MESSAGES} over DoH (POST)`, async () => {
+    // A kept-alive connection the server closes just as the client reuses it is reset (a race of
+    // HTTP/1.1 keep-alive, not an answer): such a request is sent once more, and counted.
+    let resets = 0;
+    const post = async (message: Buffer): Promise<Response> => {
+      const send = () =>
+        fetch(`${gateway.url}/dns-query`, {
+          method: "POST",
+          headers: { "content-type": "application/dns-message" },
+          body: new Uint8Array(message),
+        });
+      try {
+        return await send();
+      } catch (error) {
+        if ((error as { cause?: { code?: string } }).cause?.code !== "ECONNRESET") throw error;
+        resets++;
+        return send();
+      }
+    };
     await pool(DOH_MESSAGES, 16, async (message) => {
-      const response = await fetch(`${gateway.url}/dns-query`, {
-        method: "POST",
-        headers: { "content-type": "application/dns-message" },
-        body: new Uint8Array(message),
-      });
+      const response = await post(message);
       if (response.status === 200) {
         assert.equal(response.headers.get("content-type"), "application/dns-message");
         checkReply(message, Buffer.from(await response.arrayBuffer()), "doh");
@@ -282,6 +296,7 @@ describe("DNS bridge fuzz: 10,000 malformed messages over UDP, TCP and DoH", () 
         checkReply(message, undefined, "doh");
       }
     });
+    assert.ok(resets <= 5, `${resets} connection resets`);
   });
 
   it("answers correctly afterwards over UDP, TCP and DoH", async () => {
