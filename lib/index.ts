@@ -52,6 +52,26 @@ export {
   UnknownNetworkError,
   UnsupportedDidMethodError,
 } from "./did/index.ts";
+export {
+  BRIDGE_DNS_TYPES,
+  type BridgeQueryName,
+  type BridgeRecord,
+  bridgeOwnerName,
+  bridgeRRset,
+  canonicalDnsName,
+  clampTtl,
+  DEFAULT_DNS_BRIDGE_ZONE,
+  DNSLINK_LABEL,
+  dnslinkFromContenthash,
+  dnslinkRecord,
+  dnslinkTarget,
+  type Freshness,
+  MAX_BRIDGE_TTL,
+  nsRecords,
+  parseBridgeQueryName,
+  soaRecord,
+  type ZoneApex,
+} from "./dns/index.ts";
 export { describeError, EnsgateError, type EnsgateErrorOptions } from "./errors/base.ts";
 export { KeygenInputError } from "./errors/keys.ts";
 export { MissingResolverError } from "./errors/message.ts";
@@ -187,6 +207,7 @@ export { formatContenthash, parseContenthash } from "./records/values/contenthas
 export {
   DNS_RESOURCE_TYPES,
   type DnsRecordEntry,
+  decodeDnsRRset,
   formatDnsZone,
   getDnsResourceType,
   hashDnsOwnerName,

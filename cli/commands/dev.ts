@@ -2,7 +2,9 @@
 // record type, published the way an owner would. Stays up until Ctrl-C.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import dnsPacket from "dns-packet";
 import type { Address, Hex, LocalAccount } from "viem";
+import { startDnsServer } from "../../bridge/udpTcpServer.ts";
 import { deriveStoredKeys } from "../../client/keygen.ts";
 import { saveKeys } from "../../client/keyStore.ts";
 import { publishTree } from "../../client/publishTree.ts";
@@ -15,7 +17,7 @@ import {
   namehash,
   signRecordTree,
 } from "../../lib/index.ts";
-import { demoRecordSet } from "../../scripts/stack/demoRecords.ts";
+import { demoRecordSet, dnsDemoRecordSet } from "../../scripts/stack/demoRecords.ts";
 import { createApproval } from "../approvals.ts";
 import type { CommandContext } from "../context.ts";
 import { announceDevnet, embeddedStoreOf } from "../devnet.ts";
@@ -40,6 +42,7 @@ export const DEV_OPTIONS = {
   "--rpc-port <port>": "JSON-RPC port (default: a free one)",
   "--gateway-port <port>": "ensgate gateway port (default: a free one)",
   "--ipfs-port <port>": "IPFS path gateway port (default: a free one)",
+  "--dns-port <port>": "DNS bridge port, UDP and TCP (default: a free one)",
 } as const satisfies OptionSpecs;
 
 /** Starts the devnet and keeps it up until SIGINT/SIGTERM; `ready` is called once it serves. */
@@ -95,7 +98,7 @@ export async function devCommand(
     const { privateKeyToAccount } = await import("viem/accounts");
     const files = await signRecordTree({
       name: DEMO_NAME,
-      records: demoRecordSet(DEMO_NAME, owner.address),
+      records: [...demoRecordSet(DEMO_NAME, owner.address), ...dnsDemoRecordSet(DEMO_NAME)],
       signer: privateKeyToAccount(keys.signerPrivateKey),
       owner: owner.address,
       chainId,
@@ -132,6 +135,20 @@ export async function devCommand(
     throw error;
   }
 
+  output.step(`starting the DNS bridge for ${stack.dnsZone} (UDP and TCP)`);
+  let dns: Awaited<ReturnType<typeof startDnsServer>>;
+  try {
+    dns = await startDnsServer({ answerer: stack.bridge, port: port(options.dnsPort) ?? 0 });
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  const stopStack = stack.stop;
+  stack.stop = async () => {
+    await dns.close();
+    await stopStack();
+  };
+
   const dataDir = resolve(config.dataDir);
   const withdraw = announceDevnet({
     rpcUrl: stack.rpcUrl,
@@ -152,6 +169,9 @@ export async function devCommand(
     ipfsGatewayUrl: stack.ipfsGatewayUrl,
     owner: owner.address,
     recordhash,
+    dnsZone: stack.dnsZone,
+    dnsServer: `${dns.host}:${dns.port}`,
+    dnsQueryUrl: stack.dnsQueryUrl,
   };
   output.result(devInstructions(info), info);
   // Stay up: the signal handlers above end the process.
@@ -172,7 +192,16 @@ function devInstructions(info: {
   ipfsGatewayUrl: string;
   owner: Address;
   recordhash: Hex;
+  dnsZone: string;
+  dnsServer: string;
+  dnsQueryUrl: string;
 }): string[] {
+  const [dnsHost, dnsPort] = info.dnsServer.split(":") as [string, string];
+  const bridged = `${info.name.slice(0, -".eth".length)}.${info.dnsZone}`;
+  // RFC 8484 GET: the DNS query for <name> TXT, base64url without padding.
+  const dohQuery = Buffer.from(
+    dnsPacket.encode({ type: "query", id: 0, questions: [{ type: "TXT", name: bridged }] }),
+  ).toString("base64url");
   // The exact lookup the resolver sends for text(demo.eth, "avatar"), answered by the gateway.
   const callData: Hex = encodeResolveOffchainCall({
     dnsName: dnsEncodeName(info.name),
@@ -223,6 +252,11 @@ function devInstructions(info: {
     "did:ens (DID document from the owner and the verified DID text records):",
     `  curl ${info.gatewayUrl}/1.0/identifiers/did:ens:localhost:${info.name}`,
     `  ${ENSGATE_BIN} did ${info.name} --rpc ${info.rpcUrl} --registry ${info.registry} --universal-resolver ${info.universalResolver}`,
+    "",
+    `the DNS bridge (${info.dnsZone}: <labels>.${info.dnsZone} is <labels>.eth, answers verified like a client's):`,
+    `  dig @${dnsHost} -p ${dnsPort} www.${bridged} A +norecurse`,
+    `  dig @${dnsHost} -p ${dnsPort} ${bridged} TXT +tcp +norecurse`,
+    `  curl -s -H 'accept: application/dns-message' '${info.dnsQueryUrl}?dns=${dohQuery}' | tr -c '[:print:]' .`,
     "",
     "Ctrl-C stops everything; records stay in the data folder for the next start.",
   ];
