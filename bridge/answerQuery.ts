@@ -3,11 +3,13 @@
 // nothing, for what must not be answered). Every RRset comes from a verified ENS read
 // (bridge/ensReader.ts); verified answers are cached within their TTLs.
 import dnsPacket, { type Answer, type DecodedPacket, type Question } from "dns-packet";
+import { certificateRecordRequests, parseTlsaPin } from "../lib/certs/certificateRecordTypes.ts";
 import {
   BRIDGE_DNS_TYPES,
   type BridgeQueryName,
   type BridgeRecord,
   bridgeRRset,
+  certificatePinRecord,
   dnslinkFromContenthash,
   dnslinkRecord,
   dnslinkTarget,
@@ -19,6 +21,9 @@ import {
   type ZoneApex,
 } from "../lib/index.ts";
 import type { EnsRead, EnsReader } from "./ensReader.ts";
+
+/** TTL of the CA's pin record (the CA re-issues for the same key, so the pin changes rarely). */
+const CERTIFICATE_PIN_TTL = 3600;
 
 /** How a query arrived: UDP answers are size-limited (truncation), TCP and HTTPS are not. */
 export type DnsTransport = "udp" | "tcp" | "https";
@@ -158,13 +163,38 @@ export function createBridgeAnswerer(options: BridgeAnswererOptions) {
   };
 
   /**
-   * The one place TLSA is read. Today: the owner's `dnsRecord(_<port>._tcp.<name>, 52)`, which the
-   * resolver answers from the certificate authority's tree when a CA is configured (docs/protocol.md
-   * §6a). When the resolver answers the owner's own TLSA from the owner's tree, the CA's pin (the
-   * ENSIP-24 `data(node, "org.ensgate.tls.tlsa")` record) is to be merged into this RRset here.
+   * The one place TLSA is read: the owner's own RRset (`dnsRecord(_<port>._tcp.<name>, 52)`), and
+   * for `_443._tcp.<name>` the ensgate CA's pin of the certificate it issued to the name's current
+   * owner (text `org.ensgate.ca.tlsa` of `<name>`, docs/protocol.md §6a), as one more record.
    */
-  const readTlsaRRset = (ensOwner: string, clock: bigint) =>
-    readDnsRecord(ensOwner, "TLSA", BRIDGE_DNS_TYPES.TLSA as number, clock);
+  const readTlsaRRset = async (
+    ensOwner: string,
+    clock: bigint,
+  ): Promise<BridgeRecord[] | "notFound"> => {
+    const service = /^_443\._tcp\.(.+)$/.exec(ensOwner)?.[1];
+    const [owned, pin] = await Promise.all([
+      readDnsRecord(ensOwner, "TLSA", BRIDGE_DNS_TYPES.TLSA as number, clock),
+      service
+        ? read(service, certificateRecordRequests().tlsa)
+        : Promise.resolve({ kind: "empty" } as EnsRead),
+    ]);
+    if (owned === "notFound" || pin.kind !== "text") return owned;
+    let parsed: ReturnType<typeof parseTlsaPin>;
+    try {
+      parsed = parseTlsaPin(pin.text);
+    } catch {
+      return owned; // a verified pin that is not TLSA data is no pin
+    }
+    return [
+      ...owned,
+      certificatePinRecord(ensOwner, parsed, {
+        zone: apex.zone,
+        ttl: CERTIFICATE_PIN_TTL,
+        validUntil: pin.validUntil,
+        now: clock,
+      }),
+    ];
+  };
 
   const readDnsRecord = async (
     ensOwner: string,

@@ -27,16 +27,21 @@ import {
 } from "../lib/index.ts";
 import { BridgeError } from "./errors.ts";
 
-/** The records the bridge reads: DNS RRsets and the contenthash (for `_dnslink`). */
+/**
+ * The records the bridge reads: DNS RRsets, the contenthash (for `_dnslink`) and the CA's key
+ * pin (text `org.ensgate.ca.tlsa`, for `_443._tcp` TLSA).
+ */
 export type BridgeReadRequest = Extract<
   RecordRequest,
-  { type: "dnsRecord" } | { type: "contenthash" }
+  { type: "dnsRecord" } | { type: "contenthash" } | { type: "text" }
 >;
 
 /** The outcome of one verified read. */
 export type EnsRead =
   /** The record's `bytes` (non-empty), and the signed record's validUntil when it had one. */
   | { kind: "value"; bytes: Hex; validUntil: bigint | undefined }
+  /** A text record's value (non-empty), and its validUntil. */
+  | { kind: "text"; text: string; validUntil: bigint | undefined }
   /** The name exists, the record is unset. */
   | { kind: "empty" }
   /** The name does not exist in ENS: no resolver, or the resolver reverted NameNotFound / NameExpired. */
@@ -53,8 +58,11 @@ const RESOLVER_ABI = parseAbi([
   // The ensgate resolver's "no such name" reverts (contracts/interfaces/IEnsgateResolver.sol).
   "error NameNotFound()",
   "error NameExpired(uint256 expiredAt)",
+  "error CertificateOwnerChanged(address certifiedOwner, address currentOwner)",
 ]);
 const NO_SUCH_NAME = new Set(["NameNotFound", "NameExpired"]);
+/** A CA record issued to a previous owner: no certificate for the current one (empty, not SERVFAIL). */
+const NOT_FOR_THIS_OWNER = "CertificateOwnerChanged";
 /** How long a name's resolver address is reused (the bridge's negative-answer TTL). */
 const RESOLVER_CACHE_MS = 60_000;
 
@@ -128,12 +136,29 @@ export function createEnsReader(options: {
         NO_SUCH_NAME.has(revert.data?.errorName ?? "")
       )
         return { kind: "notFound" };
+      if (
+        revert instanceof ContractFunctionRevertedError &&
+        revert.data?.errorName === NOT_FOR_THIS_OWNER
+      )
+        return { kind: "empty" };
       throw new BridgeError(
         `reading ${recordRequest.type} of ${name} failed: ${describeError(error)}`,
         {
           cause: error,
         },
       );
+    }
+    if (recordRequest.type === "text") {
+      let text: string;
+      try {
+        [text] = decodeAbiParameters([{ type: "string" }], answer);
+      } catch (error) {
+        throw new BridgeError(`the resolver's answer for ${name} is not an ABI string`, {
+          cause: error,
+        });
+      }
+      if (text === "") return { kind: "empty" };
+      return { kind: "text", text, validUntil: validUntilOf(captured) };
     }
     let bytes: Hex;
     try {

@@ -59,6 +59,7 @@ export {
   bridgeOwnerName,
   bridgeRRset,
   canonicalDnsName,
+  certificatePinRecord,
   clampTtl,
   DEFAULT_DNS_BRIDGE_ZONE,
   DNSLINK_LABEL,

@@ -48,3 +48,24 @@ export function ownerTlsaRecordRequest(name: string, port = 443): DnsRecordReque
     name: owner,
   };
 }
+
+/** TLSA RDATA in presentation form, as the CA's `org.ensgate.ca.tlsa` holds it. */
+export type TlsaPin = { usage: number; selector: number; matchingType: number; data: string };
+
+/**
+ * Parses `3 1 1 <hex>` (the CA's key pin, `buildTlsaPin`): three decimal octets and the
+ * association data as hex (spaces inside the hex are allowed, as in zone files).
+ *
+ * @throws {InvalidCertificateChainError} for anything else.
+ */
+export function parseTlsaPin(text: string): TlsaPin {
+  const match = /^\s*(\d{1,3})\s+(\d{1,3})\s+(\d{1,3})\s+([0-9a-fA-F\s]+?)\s*$/.exec(text);
+  const data = match?.[4]?.replace(/\s+/g, "").toLowerCase();
+  const octets = match ? [match[1], match[2], match[3]].map(Number) : [];
+  if (!match || !data || data.length % 2 !== 0 || octets.some((n) => n > 255))
+    throw new InvalidCertificateChainError(
+      `"${text.slice(0, 80)}" is not TLSA data (usage selector type hex)`,
+    );
+  const [usage, selector, matchingType] = octets as [number, number, number];
+  return { usage, selector, matchingType, data };
+}

@@ -20,6 +20,8 @@ export {
   certificateRecordRequests,
   isCertificateRecordRequest,
   ownerTlsaRecordRequest,
+  parseTlsaPin,
+  type TlsaPin,
   tlsaOwnerName,
 } from "./certificateRecordTypes.ts";
 export {
@@ -31,8 +33,6 @@ export {
   computeTlsaSpkiSha256,
   DEFAULT_TLSA_TTL,
   parsePemChain,
-  parseTlsaPin,
-  type TlsaPin,
   verifyCertificateChainLinks,
 } from "./chain.ts";
 export {

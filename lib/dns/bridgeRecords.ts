@@ -73,6 +73,30 @@ function bridgeRdata(type: string, data: unknown, zone: string): unknown {
   }
 }
 
+/**
+ * The TLSA record of the ensgate CA's key pin (`org.ensgate.ca.tlsa`, `3 1 1 <hex>`) for
+ * `_443._tcp.<name>` in the zone, next to the owner's own TLSA records. Throws on a value that is
+ * not TLSA presentation data.
+ */
+export function certificatePinRecord(
+  ensOwner: string,
+  pin: { usage: number; selector: number; matchingType: number; data: string },
+  options: { zone: string; ttl: number } & Freshness,
+): BridgeRecord {
+  return {
+    name: bridgeOwnerName(canonicalDnsName(ensOwner), options.zone),
+    type: "TLSA",
+    ttl: clampTtl(options.ttl, options.validUntil, options.now),
+    class: "IN",
+    data: {
+      usage: pin.usage,
+      selector: pin.selector,
+      matchingType: pin.matchingType,
+      certificate: Buffer.from(pin.data, "hex"),
+    },
+  };
+}
+
 /** The TXT record of a DNSLink value (`dnslink=/ipfs/<cid>`) for `_dnslink.<name>` in the zone. */
 export function dnslinkRecord(
   ensOwner: string,

@@ -3,6 +3,7 @@ export {
   BRIDGE_DNS_TYPES,
   type BridgeRecord,
   bridgeRRset,
+  certificatePinRecord,
   dnslinkRecord,
   type Freshness,
   nsRecords,
