@@ -9,6 +9,12 @@ import {
   certRequestCommand,
   certShowCommand,
 } from "./cert.ts";
+import {
+  CERT_CANCEL_OPTIONS,
+  CERT_REFUND_OPTIONS,
+  certCancelCommand,
+  certRefundCommand,
+} from "./certOrders.ts";
 
 /** How cli/ensgate.ts wraps an action with its context. */
 type Run = <A extends unknown[]>(
@@ -16,7 +22,7 @@ type Run = <A extends unknown[]>(
   action: (context: CommandContext, ...args: A) => Promise<void>,
 ) => (...args: A) => Promise<void>;
 
-/** Adds `ensgate ca init|run` and `ensgate cert request|show`. */
+/** Adds `ensgate ca init|run` and `ensgate cert request|show|cancel|refund`. */
 export function registerCertificateCommands(program: Command, run: Run): void {
   program
     .command("ca")
@@ -46,4 +52,18 @@ export function registerCertificateCommands(program: Command, run: Run): void {
       ),
     CERT_SHOW_OPTIONS,
   ).action(run(undefined, certShowCommand));
+  withOptions(
+    cert
+      .command("cancel <order>")
+      .description(
+        "cancel an order (id or <name>.order.json) the CA left unsettled past the timeout; the fee is credited back",
+      ),
+    CERT_CANCEL_OPTIONS,
+  ).action(run(undefined, certCancelCommand));
+  withOptions(
+    cert
+      .command("refund")
+      .description("withdraw the wallet's refunds (rejected and cancelled orders, overpayments)"),
+    CERT_REFUND_OPTIONS,
+  ).action(run(undefined, certRefundCommand));
 }
