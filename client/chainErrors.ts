@@ -74,6 +74,17 @@ export function describeChainError(error: unknown, context: ChainCallContext): s
   const find = <T>(type: abstract new (...args: never[]) => T): T | undefined =>
     (error.walk((cause) => cause instanceof type) as T | null) ?? undefined;
 
+  // viem names geth's wording; nodes such as Hardhat's say "doesn't have enough funds".
+  const broke =
+    find(InsufficientFundsError) ??
+    (error.walk((cause) =>
+      /insufficient funds|enough funds|exceeds transaction sender account balance/i.test(
+        String((cause as { details?: unknown }).details ?? ""),
+      ),
+    ) as BaseError | null) ??
+    undefined;
+  if (broke)
+    return `the wallet${context.account ? ` ${context.account}` : ""} cannot pay for this transaction (value plus gas) on chain ${context.chainId}`;
   if (find(ContractFunctionZeroDataError))
     return `no ${context.contractName} contract at ${context.address} on chain ${context.chainId}`;
   const revert = find(ContractFunctionRevertedError);
@@ -88,11 +99,6 @@ export function describeChainError(error: unknown, context: ChainCallContext): s
     if (revert.reason) return `${on} refused: ${revert.reason}`;
     return `${on} refused the call (no reason given; is it a ${context.contractName}?)`;
   }
-  if (find(InsufficientFundsError))
-    return `the wallet ${context.account ?? ""} cannot pay for this transaction (value plus gas) on chain ${context.chainId}`.replace(
-      "wallet  ",
-      "wallet ",
-    );
   if (find(UserRejectedRequestError)) return "the wallet refused to sign the transaction";
   if (find(HttpRequestError) || find(TimeoutError))
     return `cannot reach the chain at ${context.rpcUrl ?? "the configured RPC URL"}`;
