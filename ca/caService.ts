@@ -234,10 +234,10 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
     const id = order.orderId;
     // Cancel wins: a cancelled order goes no further (and its published records are withdrawn).
     if ((await orderStatus(id)) === ORDER_STATUS.Cancelled) {
-      const published = order.state === "published";
+      // Withdrawn before the state moves: a crash in between withdraws again on restart.
+      if (order.state === "published") await withdraw(order);
       store.markCancelled(id);
       log(`order ${id}: cancelled by the requester`);
-      if (published) await withdraw(order);
       return;
     }
     if (order.state === "seen") {
@@ -287,9 +287,9 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
       // that landed while publishing wins (the records are withdrawn).
       const status = await orderStatus(id);
       if (status === ORDER_STATUS.Cancelled) {
+        await withdraw(order);
         store.markCancelled(id);
         log(`order ${id}: cancelled by the requester`);
-        await withdraw(order);
         return;
       }
       if (status === ORDER_STATUS.Pending)

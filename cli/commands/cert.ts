@@ -3,7 +3,7 @@
 // `ensgate cert show <name>`: fetch the chain through the resolver (CCIP-Read) and verify it.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, rmdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Address, bytesToHex, formatEther, getAddress, type Hex, parseEventLogs } from "viem";
 import { buildCertificateRequest } from "../../client/certificateRequest.ts";
@@ -83,6 +83,7 @@ export async function certRequestCommand(
   const kind = options.kind === "intermediate" ? 0 : 1;
   const timeoutSeconds = parseTimeout(options.timeout);
   const outDir = resolve(options.out ?? ".");
+  const outDirExisted = existsSync(outDir);
   const paths = requestPaths(outDir, name);
   if (options.resume !== undefined)
     return resumeRequest(context, { name, orders, paths, timeoutSeconds, options });
@@ -140,8 +141,11 @@ export async function certRequestCommand(
       },
     });
   } catch (error) {
-    if (!sent) await removeOrderFiles(paths.orderPath, orderFile);
-    else
+    if (!sent) {
+      await removeOrderFiles(paths.orderPath, orderFile);
+      // The folder too, when this request made it (rmdir: only if it is empty).
+      if (!outDirExisted) await rmdir(outDir).catch(() => {});
+    } else
       throw new CliError(
         `${describeError(error)}; the order transaction ${orderFile.txHash} was sent: collect it with \`ensgate cert request ${name} --resume <order id>\` once it is mined (${paths.orderPath} keeps the key)`,
         { cause: error },
@@ -150,6 +154,7 @@ export async function certRequestCommand(
   }
   if (result.receipt.status !== "success") {
     await removeOrderFiles(paths.orderPath, orderFile);
+    if (!outDirExisted) await rmdir(outDir).catch(() => {});
     throw new CliError(`the order transaction ${result.hash} reverted`);
   }
   const [event] = parseEventLogs({

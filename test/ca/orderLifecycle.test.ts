@@ -13,14 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import {
-  bytesToHex,
-  formatEther,
-  type HDAccount,
-  type Hex,
-  type LocalAccount,
-  parseEther,
-} from "viem";
+import { bytesToHex, type HDAccount, type Hex, type LocalAccount, parseEther } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { openOrderStore } from "../../ca/orderStore.ts";
 import { ORDER_STATUS } from "../../client/orderContract.ts";
@@ -95,8 +88,9 @@ describe("orders that time out, are cancelled, resumed or superseded (CLI + CA o
     ca = undefined;
   }
 
-  /** `ensgate cert <args>` as the owner. */
-  const cert = (args: string[], env = ownerEnv) => runCli([...chainArgs, "cert", ...args], env);
+  /** `ensgate --json cert <args>` as the owner (--json: no progress lines on stderr). */
+  const cert = (args: string[], env = ownerEnv) =>
+    runCli(["--json", ...chainArgs, "cert", ...args], env);
 
   /** `cert request www.alice.eth` into `out` (extra args appended). */
   const request = (out: string, extra: string[] = [], env = ownerEnv) =>
@@ -365,19 +359,21 @@ describe("orders that time out, are cancelled, resumed or superseded (CLI + CA o
       const before = await stack.publicClient.getBalance({ address: owner.address });
       const refund = await cert(["refund", "--orders", orders]);
       assert.equal(refund.code, 0, refund.stderr);
-      assert.equal(
-        refund.stdout.trim(),
-        `withdrew ${formatEther(parseEther("0.001"))} ETH to ${owner.address}`,
-      );
+      assert.deepEqual(JSON.parse(refund.stdout), {
+        withdrawn: parseEther("0.001").toString(),
+        account: owner.address,
+        transaction: JSON.parse(refund.stdout).transaction,
+      });
       assert.ok((await stack.publicClient.getBalance({ address: owner.address })) > before);
-      const nothing = await cert(["refund", "--orders", orders]);
+      // Nothing left: one line, exit 0 (documented: a script may run it after every order).
+      const nothing = await runCli([...chainArgs, "cert", "refund", "--orders", orders], ownerEnv);
       assert.equal(nothing.code, 0, nothing.stderr);
       assert.equal(nothing.stdout.trim(), `nothing to withdraw for ${owner.address}`);
 
       // The CA, started after the cancel, never publishes the cancelled order.
       await runCaUntil(
-        async () => caState(orderId) !== "seen" && caState(orderId) !== undefined,
-        `order ${orderId} handled`,
+        async () => caState(orderId) === "cancelled",
+        `order ${orderId} marked cancelled`,
       );
       assert.equal(caState(orderId), "cancelled");
       await expectPin(firstPin);
@@ -439,6 +435,28 @@ describe("orders that time out, are cancelled, resumed or superseded (CLI + CA o
         orderB.toString(),
       ]);
       assert.equal(collectedB.code, 0, collectedB.stderr);
+    });
+
+    it("a stranger's newer order for the name supersedes nothing: it is rejected, the owner's order is published", async () => {
+      const outOwner = join(dataDir, "owner-first");
+      const outStranger = join(dataDir, "stranger-later");
+      const ownerRun = await request(outOwner, ["--timeout", "1"]);
+      const ownerOrder = pendingOrderId(ownerRun);
+      const strangerRun = await request(outStranger, ["--timeout", "1"], {
+        ENSGATE_PRIVATE_KEY: key(stack.accounts[3] as HDAccount),
+      });
+      const strangerOrder = pendingOrderId(strangerRun);
+      assert.ok(strangerOrder > ownerOrder);
+      await runCaUntil(
+        async () =>
+          (await orderStatus(ownerOrder)) !== ORDER_STATUS.Pending &&
+          (await orderStatus(strangerOrder)) !== ORDER_STATUS.Pending,
+        "both orders settled",
+      );
+      assert.equal(await orderStatus(strangerOrder), ORDER_STATUS.Rejected);
+      assert.equal(await orderStatus(ownerOrder), ORDER_STATUS.Fulfilled);
+      currentPin = await pinOf(join(outOwner, `${NAME}.key.pem`));
+      await expectPin(currentPin);
     });
 
     it("an order cancelled after the CA published it is withdrawn: the previous pin is published again", async () => {
