@@ -3,6 +3,13 @@
 // rejected). Every transition is committed to SQLite before the next side effect, and the chain
 // is asked before every settlement, so after a crash at any step each order is issued once and
 // settled once.
+//
+// Which order's records a name shows: the newest order for that name and kind wins. Before it
+// issues and before it publishes an order, the CA rejects it (refunding its fee) when a newer
+// valid order for the same name exists, so an old order settled late never replaces the pin of a
+// newer key. Cancel wins: the chain is asked before publishing and before fulfilling, a cancelled
+// order is never published, and one cancelled between publishing and fulfilling is withdrawn
+// (the name's newest fulfilled order is published again, or its records are removed).
 import {
   type Abi,
   type Address,
@@ -18,9 +25,11 @@ import {
   ORDER_STATUS,
   type OrderEvent,
 } from "../client/orderContract.ts";
+import { publishTree } from "../client/publishTree.ts";
+import { readTree, removeTreeFile } from "../client/recordsTree.ts";
 import type { IpfsWriter } from "../ipfs/index.ts";
-import { type CaFolder, caPaths } from "./caFiles.ts";
-import { orderLocation, publishOrder } from "./caTree.ts";
+import { CA_TREE_KEY, type CaFolder, caPaths } from "./caFiles.ts";
+import { caTreeDir, orderLocation, publishOrder, signOrderRecords } from "./caTree.ts";
 import type { CertificateLog } from "./certificateLog.ts";
 import { crashPoint } from "./crashPoints.ts";
 import { issueOrder } from "./issueOrder.ts";
@@ -191,6 +200,107 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
     log,
   });
 
+  /**
+   * Publishes an order's records into the CA tree (as signed by the CA, with its epoch). Its
+   * certificate is logged first, so its records carry the log index.
+   */
+  const publish = async (order: StoredOrder) => {
+    const logIndex = await options.certificateLog?.issued({
+      name: order.name as string,
+      owner: order.requester,
+      certificateDer: order.certificateDer as string,
+    });
+    return publishOrder({
+      caDir: folder.dir,
+      identity: folder.identity,
+      order: {
+        ...order,
+        logRecord:
+          logIndex === undefined ? undefined : options.certificateLog?.recordValue(logIndex),
+      },
+      chainId: chainId as number,
+      epoch: await caEpoch(),
+      resolver: options.resolver,
+      ipfs: options.ipfs,
+      ipfsTarget: options.ipfsTarget,
+    });
+  };
+
+  /**
+   * Takes a cancelled order's records out of the tree: the name's newest fulfilled order is
+   * published again, or, when there is none, the order's record files are removed.
+   */
+  const withdraw = async (order: StoredOrder) => {
+    const previous = store.latestFulfilled(order);
+    if (previous) {
+      await publish(previous);
+      log(`order ${order.orderId}: records withdrawn, order ${previous.orderId} published again`);
+      return;
+    }
+    const files = await signOrderRecords(folder.identity, order, {
+      chainId: chainId as number,
+      epoch: 0n,
+      resolver: options.resolver,
+    });
+    const tree = caTreeDir(folder.dir);
+    for (const path of Object.keys(files)) await removeTreeFile(tree, path);
+    await publishTree({
+      ipfs: options.ipfs,
+      target: options.ipfsTarget,
+      dataDir: folder.dir,
+      keyName: CA_TREE_KEY,
+      seed: folder.identity.ipnsSeed as Hex,
+      files: await readTree(tree),
+    });
+    log(`order ${order.orderId}: records withdrawn`);
+  };
+
+  /**
+   * The newest valid order for the same name and kind that supersedes `order` (newer orders
+   * found cancelled on-chain are marked so and skipped), or undefined.
+   */
+  const supersededBy = async (order: StoredOrder): Promise<StoredOrder | undefined> => {
+    for (const newer of store.newerOrders(order).reverse()) {
+      if (
+        newer.state !== "fulfilled" &&
+        (await orderStatus(newer.orderId)) === ORDER_STATUS.Cancelled
+      ) {
+        store.markCancelled(newer.orderId);
+        log(`order ${newer.orderId}: cancelled by the requester`);
+        continue;
+      }
+      return newer;
+    }
+    return undefined;
+  };
+
+  /** Marks `order` rejecting when a newer order supersedes it; true if it did. */
+  const rejectIfSuperseded = async (order: StoredOrder): Promise<boolean> => {
+    const newer = await supersededBy(order);
+    if (!newer) return false;
+    const reason = `superseded: order ${newer.orderId} for ${order.name} is newer`;
+    store.markRejecting(order.orderId, reason);
+    log(`order ${order.orderId}: rejecting (${reason})`);
+    return true;
+  };
+
+  /** Validates a `seen` order (reads only): validated or rejecting. */
+  const validate = async (order: StoredOrder) => {
+    const id = order.orderId;
+    const result = await validateOrder(order, {
+      publicClient,
+      resolver: options.resolver,
+      bridgeDomain: folder.identity.bridgeDomain,
+    });
+    if (result.ok) {
+      store.markValidated(id, result.name);
+      log(`order ${id}: validated (${result.kind} for ${result.name})`);
+    } else {
+      store.markRejecting(id, result.reason);
+      log(`order ${id}: rejecting (${result.reason})`);
+    }
+  };
+
   /** Moves one order forward until it is settled. */
   const advance = async (start: StoredOrder) => {
     let order: StoredOrder = start;
@@ -198,21 +308,19 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
       order = store.get(order.orderId) as StoredOrder;
     };
     const id = order.orderId;
+    // Cancel wins: a cancelled order goes no further (and its published records are withdrawn).
+    if ((await orderStatus(id)) === ORDER_STATUS.Cancelled) {
+      // Withdrawn before the state moves: a crash in between withdraws again on restart.
+      if (order.state === "published") await withdraw(order);
+      store.markCancelled(id);
+      log(`order ${id}: cancelled by the requester`);
+      return;
+    }
     if (order.state === "seen") {
-      const result = await validateOrder(order, {
-        publicClient,
-        resolver: options.resolver,
-        bridgeDomain: folder.identity.bridgeDomain,
-      });
-      if (result.ok) {
-        store.markValidated(id, result.name);
-        log(`order ${id}: validated (${result.kind} for ${result.name})`);
-      } else {
-        store.markRejecting(id, result.reason);
-        log(`order ${id}: rejecting (${result.reason})`);
-      }
+      await validate(order);
       reload();
     }
+    if (order.state === "validated" && (await rejectIfSuperseded(order))) reload();
     if (order.state === "validated") {
       // Validation is re-run for the parsed CSR (cheap, deterministic for a stored order).
       const result = await validateOrder(order, {
@@ -241,35 +349,30 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
       crashPoint("afterIssue");
       reload();
     }
+    if (order.state === "issued" && (await rejectIfSuperseded(order))) reload();
     if (order.state === "issued") {
-      // Logged before it is published, so its records carry the log index.
-      const logIndex = await options.certificateLog?.issued({
-        name: order.name as string,
-        owner: order.requester,
-        certificateDer: order.certificateDer as string,
-      });
-      await publishOrder({
-        caDir: folder.dir,
-        identity: folder.identity,
-        order: {
-          ...order,
-          logRecord:
-            logIndex === undefined ? undefined : options.certificateLog?.recordValue(logIndex),
-        },
-        chainId: chainId as number,
-        epoch: await caEpoch(),
-        resolver: options.resolver,
-        ipfs: options.ipfs,
-        ipfsTarget: options.ipfsTarget,
-      });
+      if ((await orderStatus(id)) === ORDER_STATUS.Cancelled) {
+        store.markCancelled(id);
+        log(`order ${id}: cancelled by the requester`);
+        return;
+      }
+      await publish(order);
       store.markPublished(id);
       log(`order ${id}: published at ${order.location}`);
       crashPoint("afterPublish");
       reload();
     }
     if (order.state === "published") {
-      // The chain is the truth: a fulfil sent before a crash is not sent again.
-      if ((await orderStatus(id)) === ORDER_STATUS.Pending)
+      // The chain is the truth: a fulfil sent before a crash is not sent again, and a cancel
+      // that landed while publishing wins (the records are withdrawn).
+      const status = await orderStatus(id);
+      if (status === ORDER_STATUS.Cancelled) {
+        await withdraw(order);
+        store.markCancelled(id);
+        log(`order ${id}: cancelled by the requester`);
+        return;
+      }
+      if (status === ORDER_STATUS.Pending)
         await options.write({
           address: options.orders,
           abi,
@@ -281,7 +384,13 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
       reload();
     }
     if (order.state === "rejecting") {
-      if ((await orderStatus(id)) === ORDER_STATUS.Pending)
+      const status = await orderStatus(id);
+      if (status === ORDER_STATUS.Cancelled) {
+        store.markCancelled(id);
+        log(`order ${id}: cancelled by the requester`);
+        return;
+      }
+      if (status === ORDER_STATUS.Pending)
         await options.write({
           address: options.orders,
           abi,
@@ -296,6 +405,9 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
   const tick = async () => {
     await setup();
     await readEvents();
+    // Every new order is validated first, so that a newer valid order for a name is known
+    // before an older one is issued or published (the newest order wins).
+    for (const order of store.unsettled()) if (order.state === "seen") await validate(order);
     for (const order of store.unsettled()) await advance(order);
     // Once per block: revoke what changed hands, renew what is due, keep the CRLs current.
     await watcher.sweep();

@@ -27,7 +27,13 @@ export const ORDER_REQUESTED_EVENT = parseAbi([
 ])[0];
 
 /** `getOrder(orderId).status` values. */
-export const ORDER_STATUS = { None: 0, Pending: 1, Fulfilled: 2, Rejected: 3 } as const;
+export const ORDER_STATUS = {
+  None: 0,
+  Pending: 1,
+  Fulfilled: 2,
+  Rejected: 3,
+  Cancelled: 4,
+} as const;
 
 /** An order event, as the CA records it. */
 export type OrderEvent = {

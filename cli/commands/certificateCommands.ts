@@ -16,6 +16,12 @@ import {
   certRenewCommand,
   certRevokeCommand,
 } from "./certLifecycle.ts";
+import {
+  CERT_CANCEL_OPTIONS,
+  CERT_REFUND_OPTIONS,
+  certCancelCommand,
+  certRefundCommand,
+} from "./certOrders.ts";
 import { FETCH_OPTIONS, fetchCommand } from "./fetch.ts";
 import { SERVE_OPTIONS, serveCommand } from "./serve.ts";
 
@@ -25,7 +31,7 @@ type Run = <A extends unknown[]>(
   action: (context: CommandContext, ...args: A) => Promise<void>,
 ) => (...args: A) => Promise<void>;
 
-/** Adds `ensgate ca init|run`, `ensgate cert request|show|renew|revoke`, `ensgate serve` and `ensgate fetch`. */
+/** Adds `ensgate ca init|run`, `ensgate cert request|show|cancel|refund|renew|revoke`, `ensgate serve` and `ensgate fetch`. */
 export function registerCertificateCommands(program: Command, run: Run): void {
   program
     .command("ca")
@@ -55,6 +61,20 @@ export function registerCertificateCommands(program: Command, run: Run): void {
       ),
     CERT_SHOW_OPTIONS,
   ).action(run(undefined, certShowCommand));
+  withOptions(
+    cert
+      .command("cancel <order>")
+      .description(
+        "cancel an order (id or <name>.order.json) the CA left unsettled past the timeout; the fee is credited back",
+      ),
+    CERT_CANCEL_OPTIONS,
+  ).action(run(undefined, certCancelCommand));
+  withOptions(
+    cert
+      .command("refund")
+      .description("withdraw the wallet's refunds (rejected and cancelled orders, overpayments)"),
+    CERT_REFUND_OPTIONS,
+  ).action(run(undefined, certRefundCommand));
   withOptions(
     cert
       .command("renew <name>")
