@@ -29,7 +29,7 @@ import { publishTree } from "../client/publishTree.ts";
 import { readTree, removeTreeFile } from "../client/recordsTree.ts";
 import type { IpfsWriter } from "../ipfs/index.ts";
 import { CA_TREE_KEY, type CaFolder, caPaths } from "./caFiles.ts";
-import { caTreeDir, orderLocation, publishOrder, signOrderRecords } from "./caTree.ts";
+import { caTreeDir, orderLocation, orderRecordPaths, publishOrder } from "./caTree.ts";
 import type { CertificateLog } from "./certificateLog.ts";
 import { crashPoint } from "./crashPoints.ts";
 import { issueOrder } from "./issueOrder.ts";
@@ -237,13 +237,8 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
       log(`order ${order.orderId}: records withdrawn, order ${previous.orderId} published again`);
       return;
     }
-    const files = await signOrderRecords(folder.identity, order, {
-      chainId: chainId as number,
-      epoch: 0n,
-      resolver: options.resolver,
-    });
     const tree = caTreeDir(folder.dir);
-    for (const path of Object.keys(files)) await removeTreeFile(tree, path);
+    for (const path of orderRecordPaths(order)) await removeTreeFile(tree, path);
     await publishTree({
       ipfs: options.ipfs,
       target: options.ipfsTarget,

@@ -53,6 +53,19 @@ export function orderRecords(order: OrderCertificate): {
   };
 }
 
+/**
+ * Every record file an order's certificate may have in the CA's tree (chain, key pin, log index),
+ * relative to the tree: what is removed when the certificate is withdrawn or revoked.
+ */
+export function orderRecordPaths(order: OrderCertificate): string[] {
+  const { recordsName, records } = orderRecords(order);
+  const requests = [
+    ...records.map(([request]) => request),
+    { type: "text", key: CERTIFICATE_LOG_TEXT_KEY } as const,
+  ];
+  return [...new Set(requests.map((request) => buildRecordFilePath(recordsName, request)))];
+}
+
 /** Where an order's chain is published: `ipns://<CA name>/<chain record file path>`. */
 export function orderLocation(
   identity: CaIdentity,

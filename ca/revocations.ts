@@ -30,8 +30,7 @@ import {
 } from "../lib/certs/index.ts";
 import { buildRecordFilePath } from "../lib/index.ts";
 import { CA_TREE_KEY, type CaFolder, loadIntermediate } from "./caFiles.ts";
-import { caTreeDir, orderRecords } from "./caTree.ts";
-import { CERTIFICATE_LOG_TEXT_KEY } from "./certificateLog.ts";
+import { caTreeDir, orderRecordPaths, orderRecords } from "./caTree.ts";
 import { CaError } from "./errors.ts";
 
 /** How long a CRL is current (`nextUpdate - thisUpdate`); the CA re-signs it at half that age. */
@@ -262,11 +261,9 @@ export function createRevocationWatcher(options: RevocationWatcherOptions) {
 
   /** Takes a revoked certificate's records out of the CA's tree and republishes it. */
   const unpublish = async (revocation: StoredRevocation, chainPem: string, kind: number) => {
-    const { recordsName, records } = orderRecords({ kind, name: revocation.name, chainPem });
     const tree = caTreeDir(folder.dir);
-    const logRecord = { type: "text", key: CERTIFICATE_LOG_TEXT_KEY } as const;
-    for (const request of [...records.map(([request]) => request), logRecord])
-      await rm(join(tree, buildRecordFilePath(recordsName, request)), { force: true });
+    for (const path of orderRecordPaths({ kind, name: revocation.name, chainPem }))
+      await rm(join(tree, path), { force: true });
     await publishTree({
       ipfs: options.ipfs,
       target: options.ipfsTarget,
