@@ -34,6 +34,13 @@ function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
+/**
+ * The private key of the demo name's owner: Hardhat's development account 1, public and funded on
+ * the local chain only. The printed `cert request` line uses it.
+ */
+const DEV_OWNER_PRIVATE_KEY: Hex =
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
 /** The demo name `ensgate dev` registers and publishes. */
 export const DEMO_NAME = "demo.eth";
 
@@ -43,6 +50,8 @@ export const DEV_OPTIONS = {
   "--gateway-port <port>": "ensgate gateway port (default: a free one)",
   "--ipfs-port <port>": "IPFS path gateway port (default: a free one)",
   "--dns-port <port>": "DNS bridge port, UDP and TCP (default: a free one)",
+  "--ca-port <port>":
+    "certificate authority HTTP port: CRLs, renewal info, revocations, log (default: a free one)",
 } as const satisfies OptionSpecs;
 
 /** Starts the devnet and keeps it up until SIGINT/SIGTERM; `ready` is called once it serves. */
@@ -54,6 +63,9 @@ export async function devCommand(
   const port = (value: string | undefined) => (value === undefined ? undefined : Number(value));
   // The local stack needs Hardhat's runtime (its config is found from the project root).
   const { startLocalStack } = await import("../../scripts/stack/localStack.ts");
+  const { freshCaFolder, runCertificateAuthority } = await import("../../scripts/stack/caStack.ts");
+  // A certificate authority comes with the devnet: a fresh one, since the chain starts empty.
+  const caFolder = await freshCaFolder(resolve(config.dataDir, "dev-ca"));
   const stack = await startLocalStack({
     dataDir: config.dataDir,
     ports: {
@@ -62,6 +74,10 @@ export async function devCommand(
       ipfsGateway: port(options.ipfsPort),
     },
     log: (line) => output.step(line),
+    withCertificateAuthority: {
+      signer: caFolder.identity.signer,
+      recordhash: caFolder.recordhash,
+    },
   });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -75,6 +91,9 @@ export async function devCommand(
   process.once("SIGTERM", () => void stop("SIGTERM"));
 
   const owner = stack.accounts[1] as LocalAccount;
+  const { privateKeyToAccount: accountOf } = await import("viem/accounts");
+  if (accountOf(DEV_OWNER_PRIVATE_KEY).address !== owner.address)
+    throw new Error("the devnet's owner account is not Hardhat's development account 1");
   let recordhash: Hex = "0x";
   try {
     const chainId = stack.chain.id;
@@ -143,8 +162,18 @@ export async function devCommand(
     await stack.stop();
     throw error;
   }
+  output.step("starting the certificate authority (orders, CRLs, renewals, transparency log)");
+  let ca: Awaited<ReturnType<typeof runCertificateAuthority>>;
+  try {
+    ca = await runCertificateAuthority(stack, caFolder, { port: port(options.caPort) ?? 0 });
+  } catch (error) {
+    await dns.close();
+    await stack.stop();
+    throw error;
+  }
   const stopStack = stack.stop;
   stack.stop = async () => {
+    await ca.stop();
     await dns.close();
     await stopStack();
   };
@@ -172,6 +201,11 @@ export async function devCommand(
     dnsZone: stack.dnsZone,
     dnsServer: `${dns.host}:${dns.port}`,
     dnsQueryUrl: stack.dnsQueryUrl,
+    certificateOrders: stack.certificateOrders as Address,
+    caUrl: ca.url,
+    caRoot: ca.folder.rootPemPath,
+    logVerifierKey: ca.certificateLog.verifierKey,
+    ownerPrivateKey: DEV_OWNER_PRIVATE_KEY,
   };
   output.result(devInstructions(info), info);
   // Stay up: the signal handlers above end the process.
@@ -195,6 +229,11 @@ function devInstructions(info: {
   dnsZone: string;
   dnsServer: string;
   dnsQueryUrl: string;
+  certificateOrders: Address;
+  caUrl: string;
+  caRoot: string;
+  logVerifierKey: string;
+  ownerPrivateKey: Hex;
 }): string[] {
   const [dnsHost, dnsPort] = info.dnsServer.split(":") as [string, string];
   const bridged = `${info.name.slice(0, -".eth".length)}.${info.dnsZone}`;
@@ -257,6 +296,11 @@ function devInstructions(info: {
     `  dig @${dnsHost} -p ${dnsPort} www.${bridged} A +norecurse`,
     `  dig @${dnsHost} -p ${dnsPort} ${bridged} TXT +tcp +norecurse`,
     `  curl -s -H 'accept: application/dns-message' '${info.dnsQueryUrl}?dns=${dohQuery}' | tr -c '[:print:]' .`,
+    "",
+    `certificates (the devnet's CA: orders on ${info.certificateOrders}; CRLs, renewal info, revocations and the transparency log at ${info.caUrl}):`,
+    `  ENSGATE_PRIVATE_KEY=${info.ownerPrivateKey} ${ENSGATE_BIN} cert request www.${info.name} --orders ${info.certificateOrders} --out ./tls --rpc ${info.rpcUrl} --resolver ${info.resolver} --registry ${info.registry}`,
+    `  ${ENSGATE_BIN} cert show www.${info.name} --root ${shellQuote(info.caRoot)} --rpc ${info.rpcUrl} --resolver ${info.resolver} --registry ${info.registry}`,
+    `  ${ENSGATE_BIN} log verify ${info.caUrl}/log --key ${shellQuote(info.logVerifierKey)}`,
     "",
     "Ctrl-C stops everything; records stay in the data folder for the next start.",
   ];

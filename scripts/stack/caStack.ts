@@ -1,11 +1,19 @@
 // The CA stack helpers shared by the CA tests and bench-ca: a local stack with a certificate authority, the CA service
 // in-process, and orders placed the way an owner's wallet would.
-import { mkdtempSync } from "node:fs";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex, type Hex, type LocalAccount, parseEventLogs } from "viem";
 import { type CaFolder, initCaFolder } from "../../ca/caFiles.ts";
+import { startCaHttp } from "../../ca/caHttp.ts";
 import { type CaService, type CaServiceOptions, startCaService } from "../../ca/caService.ts";
+import {
+  type CertificateLog,
+  loadOrCreateLogKeys,
+  openCertificateLog,
+} from "../../ca/certificateLog.ts";
 import { type OrderStore, openOrderStore } from "../../ca/orderStore.ts";
 import { loadOrdersAbi, ORDER_STATUS } from "../../client/orderContract.ts";
 import { dnsEncodeName } from "../../lib/index.ts";
@@ -154,4 +162,87 @@ export async function waitForSettlement(
       throw new Error(`order ${orderId} not settled after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A certificate authority running next to a local stack: the service, its HTTP endpoint, its log. */
+export type RunningCertificateAuthority = {
+  folder: CaFolder;
+  service: CaService;
+  store: OrderStore;
+  certificateLog: CertificateLog;
+  /** The CA's HTTP endpoint (`/crl/`, `/renewal-info/`, `POST /revoke`, `/log/`). */
+  url: string;
+  stop: () => Promise<void>;
+};
+
+/**
+ * Creates a fresh CA folder in `caDir` (replacing an earlier one: a devnet's chain starts empty,
+ * so the CA's orders, tree and log start over too), for `startLocalStack`'s
+ * `withCertificateAuthority`.
+ */
+export async function freshCaFolder(caDir: string): Promise<CaFolder> {
+  rmSync(caDir, { recursive: true, force: true });
+  const folder = await initCaFolder(caDir);
+  await loadOrCreateLogKeys(folder.dir, folder.identity);
+  return folder;
+}
+
+/**
+ * Runs the CA of a local stack in this process, publishing into the stack's embedded IPFS store
+ * (where its gateway reads), with its HTTP endpoint on `port` (0: a free one) named as the CRL
+ * URL of every certificate, and its transparency log.
+ */
+export async function runCertificateAuthority(
+  stack: LocalStack,
+  folder: CaFolder,
+  { port = 0, endEntityHours }: { port?: number; endEntityHours?: number } = {},
+): Promise<RunningCertificateAuthority> {
+  const httpPort = port === 0 ? await freePort() : port;
+  const certificateLog = await openCertificateLog({
+    caDir: folder.dir,
+    identity: folder.identity,
+    databasePath: join(folder.dir, "orders.sqlite"),
+  });
+  const { service, store } = runCaInProcess(stack, folder, undefined, {
+    crlBaseUrl: `http://127.0.0.1:${httpPort}/crl`,
+    endEntityHours,
+    certificateLog,
+  });
+  const endpoint = await startCaHttp(
+    {
+      folder,
+      revocations: service.revocations,
+      watcher: service.watcher,
+      renewer: service.renewer,
+      publicClient: stack.publicClient,
+      resolver: stack.resolver.address,
+      chainId: stack.chain.id,
+      logDir: certificateLog.dir,
+    },
+    { port: httpPort },
+  );
+  return {
+    folder,
+    service,
+    store,
+    certificateLog,
+    url: endpoint.url,
+    async stop() {
+      await endpoint.close();
+      await service.stop();
+      await certificateLog.close();
+      store.close();
+    },
+  };
+}
+
+/** A TCP port that was free a moment ago (for URLs that must be known before the server starts). */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
 }

@@ -2,7 +2,7 @@
 // snippets resolve the demo records, and Ctrl-C leaves no process or port behind.
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -121,6 +121,46 @@ describe("ensgate dev", () => {
       txt,
       /^demo\.deploy-ens-to-dns\.com\.\s+\d+\s+IN\s+TXT\s+"hello from demo\.eth"$/m,
     );
+  });
+
+  it("prints a cert request line that gets a certificate from the devnet's CA as printed, and a log verify line", () => {
+    const printed = (pattern: RegExp) =>
+      output
+        .split("\n")
+        .map((text) => text.trim())
+        .find((text) => pattern.test(text));
+    const request = printed(/bin\/ensgate cert request /);
+    assert.ok(request, `no cert request line in:\n${output}`);
+    const workDir = mkdtempSync(join(tmpdir(), "ensgate-dev-cert-"));
+    try {
+      // A fresh shell in another folder: ./tls is created there.
+      const requested = execFileSync("bash", ["-c", request], {
+        cwd: workDir,
+        env: { HOME: process.env.HOME ?? tmpdir(), PATH: "/usr/local/bin:/usr/bin:/bin" },
+        encoding: "utf8",
+        timeout: 300_000,
+      });
+      assert.match(requested, /order \d+ fulfilled: CN=www\.demo\.eth, valid until /);
+      assert.ok(existsSync(join(workDir, "tls", "www.demo.eth.crt.pem")));
+      const show = printed(/bin\/ensgate cert show /);
+      assert.ok(show);
+      const shown = execFileSync("bash", ["-c", show], {
+        cwd: workDir,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      assert.match(shown, /www\.demo\.eth: verified/);
+      const verify = printed(/bin\/ensgate log verify /);
+      assert.ok(verify);
+      const verified = execFileSync(
+        "bash",
+        ["-c", `${verify} --certificate ${join(workDir, "tls", "www.demo.eth.crt.pem")}`],
+        { cwd: workDir, encoding: "utf8", timeout: 120_000 },
+      );
+      assert.match(verified, /includ/i);
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
   });
 
   it("prints a curl line for DNS over HTTPS that gets the demo's TXT records as printed", () => {
