@@ -6,12 +6,22 @@ import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import { createWalletClient, type Hex, http, type LocalAccount } from "viem";
+import {
+  type Address,
+  createWalletClient,
+  getAddress,
+  type Hex,
+  http,
+  isAddress,
+  isAddressEqual,
+  type LocalAccount,
+  parseAbi,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { connectChain } from "../client/chain.ts";
 import { type CliConfig, loadCliConfig, requireSettings } from "../client/config.ts";
 import { addConfigOptions } from "../client/options.ts";
-import { ordersAddressOf } from "../client/orderContract.ts";
+import { loadOrdersArtifact, ordersAddressOf } from "../client/orderContract.ts";
 import { loadOwnerAccount } from "../client/wallet.ts";
 import type { CertificateKeyType } from "../lib/certs/index.ts";
 import { describeError } from "../lib/index.ts";
@@ -225,6 +235,123 @@ export async function caRun(
   await ipfs.close();
 }
 
+/** The options of `deploy`. */
+export type CaDeployOptions = {
+  caDir?: string;
+  operator?: string;
+  admin?: string;
+  intermediateFee?: string;
+  endEntityFee?: string;
+};
+
+const RESOLVER_ADMIN_ABI = parseAbi([
+  "function owner() view returns (address)",
+  "function setCertificateAuthority(address caSigner, bytes caRecordhash)",
+  "function certificateAuthority() view returns (address signer, bytes recordhash, uint64 epoch)",
+]);
+
+/**
+ * `deploy`: deploys `CertificateOrders` for this CA on any chain (admin: `--admin` or the wallet;
+ * CA_ROLE: `--operator` or the CA signer) and, when the wallet is the resolver's admin, sets the
+ * resolver's certificate authority to this CA; otherwise prints the call the admin must make.
+ */
+export async function caDeploy(
+  config: CliConfig,
+  output: CaOutput,
+  options: CaDeployOptions,
+): Promise<void> {
+  const { resolver, rpcUrl } = requireSettings(config, "resolver", "rpcUrl");
+  const folder = await loadCaFolder(caDirOf(config, options.caDir));
+  const address = (value: string | undefined, flag: string, fallback: Address): Address => {
+    if (value === undefined) return fallback;
+    if (!isAddress(value, { strict: false }))
+      throw new CaUsageError(`${flag} "${value}" is not an address`);
+    return getAddress(value);
+  };
+  const wei = (value: string | undefined, flag: string, fallback: bigint): bigint => {
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value))
+      throw new CaUsageError(`${flag} "${value}" is not a whole number of wei`);
+    return BigInt(value);
+  };
+  const account = await loadOwnerAccount(config);
+  const connection = await connectChain(rpcUrl);
+  const walletClient = createWalletClient({
+    chain: connection.chain,
+    account,
+    transport: http(rpcUrl),
+  });
+  const admin = address(options.admin, "--admin", account.address);
+  const operator = address(options.operator, "--operator", folder.identity.signer);
+  const fees = {
+    intermediate: wei(options.intermediateFee, "--intermediate-fee", 10n ** 16n),
+    endEntity: wei(options.endEntityFee, "--end-entity-fee", 10n ** 15n),
+  };
+  const { abi, bytecode } = loadOrdersArtifact();
+  output.step(
+    `[1/2] deploying CertificateOrders from ${account.address} (admin ${admin}, CA_ROLE ${operator})`,
+  );
+  const hash = await walletClient.deployContract({
+    abi,
+    bytecode,
+    args: [admin, operator, fees.intermediate, fees.endEntity],
+    account,
+    chain: connection.chain,
+  });
+  const receipt = await connection.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || !receipt.contractAddress)
+    throw new CaError(`the CertificateOrders deployment ${hash} reverted`);
+  const orders = receipt.contractAddress;
+  let resolverOwner: Address;
+  try {
+    resolverOwner = await connection.publicClient.readContract({
+      address: resolver,
+      abi: RESOLVER_ADMIN_ABI,
+      functionName: "owner",
+    });
+  } catch (error) {
+    throw new CaError(
+      `${resolver} is not an ensgate resolver (owner() failed): ${describeError(error)}`,
+    );
+  }
+  let authoritySet = false;
+  if (isAddressEqual(resolverOwner, account.address)) {
+    output.step(`[2/2] setting the resolver's certificate authority to ${folder.identity.signer}`);
+    const set = await walletClient.writeContract({
+      address: resolver,
+      abi: RESOLVER_ADMIN_ABI,
+      functionName: "setCertificateAuthority",
+      args: [folder.identity.signer, folder.recordhash],
+      account,
+      chain: connection.chain,
+    });
+    const setReceipt = await connection.publicClient.waitForTransactionReceipt({ hash: set });
+    if (setReceipt.status !== "success")
+      throw new CaError(`setCertificateAuthority ${set} reverted`);
+    authoritySet = true;
+  } else
+    output.step(
+      `[2/2] the resolver's admin is ${resolverOwner}, not this wallet: it must call setCertificateAuthority(${folder.identity.signer}, ${folder.recordhash})`,
+    );
+  output.result(
+    [
+      `CertificateOrders ${orders}`,
+      `  fees:      ${fees.intermediate} wei (domain CA), ${fees.endEntity} wei (end-entity)`,
+      `  CA_ROLE:   ${operator}`,
+      `  resolver:  ${authoritySet ? "certificate authority set" : `admin ${resolverOwner} must call setCertificateAuthority(${folder.identity.signer}, ${folder.recordhash})`}`,
+      `next: ensgate ca run --orders ${orders} --http-port <port> --rpc ${rpcUrl} --resolver ${resolver}`,
+    ],
+    {
+      orders,
+      admin,
+      operator,
+      fees: { intermediate: fees.intermediate.toString(), endEntity: fees.endEntity.toString() },
+      resolver,
+      authoritySet,
+    },
+  );
+}
+
 /** The CA's command line (`ensgate ca` shows the same help). */
 export function buildCaProgram(): Command {
   const program = addConfigOptions(
@@ -255,6 +382,23 @@ export function buildCaProgram(): Command {
     .action(async (options: CaInitOptions) => {
       const { config, output } = start();
       await caInit(config, output, options);
+    });
+  program
+    .command("deploy")
+    .description(
+      "deploy CertificateOrders for this CA and, as the resolver's admin, set the resolver's certificate authority",
+    )
+    .option("--ca-dir <dir>", "CA folder (env ENSGATE_CA_DIR, default <data-dir>/ca)")
+    .option(
+      "--operator <address>",
+      "the account that settles orders (CA_ROLE; default the CA signer)",
+    )
+    .option("--admin <address>", "the contract's admin (fees, roles; default the deploying wallet)")
+    .option("--intermediate-fee <wei>", "fee of a domain CA order (default 10^16 wei)")
+    .option("--end-entity-fee <wei>", "fee of an end-entity order (default 10^15 wei)")
+    .action(async (options: CaDeployOptions) => {
+      const { config, output } = start();
+      await caDeploy(config, output, options);
     });
   program
     .command("run")

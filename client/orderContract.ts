@@ -21,6 +21,19 @@ export function loadOrdersAbi(): OrdersAbi {
   }
 }
 
+/** The CertificateOrders ABI and creation bytecode (for `ensgate ca deploy`). */
+export function loadOrdersArtifact(): { abi: OrdersAbi; bytecode: `0x${string}` } {
+  const path = new URL(
+    "../artifacts/contracts/CertificateOrders.sol/CertificateOrders.json",
+    import.meta.url,
+  );
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as { abi: OrdersAbi; bytecode: `0x${string}` };
+  } catch {
+    throw new ClientError("the CertificateOrders artifact is missing: run `npx hardhat build`");
+  }
+}
+
 /** The `OrderRequested` event. */
 export const ORDER_REQUESTED_EVENT = parseAbi([
   "event OrderRequested(uint256 indexed orderId, address indexed requester, uint8 indexed kind, bytes dnsName, bytes csr, uint256 fee)",
