@@ -95,6 +95,17 @@ export async function openCertificateLog(options: {
       )
       .run(serial.toLowerCase(), kind, index, entry);
 
+  /**
+   * Appends one entry and sequences at once: a certificate waits for its index before it is
+   * published, so it should not wait for the next timer tick (entries appended meanwhile still
+   * share the publication).
+   */
+  const appendNow = (bytes: Uint8Array) => {
+    const indexes = log.appendEntries([bytes]);
+    log.publish().catch(() => {});
+    return indexes;
+  };
+
   return {
     origin: log.origin,
     verifierKey,
@@ -113,7 +124,7 @@ export async function openCertificateLog(options: {
       const known = stored(entry.serialNumber, "issued");
       if (known) return Number(known.log_index);
       const bytes = encodeLogEntry(entry);
-      const [index] = await log.appendEntries([bytes]);
+      const [index] = await appendNow(bytes);
       store(entry.serialNumber, "issued", index as number, bytes);
       return index as number;
     },
@@ -130,7 +141,7 @@ export async function openCertificateLog(options: {
         revokedAt: revocation.revokedAt,
       });
       const bytes = encodeLogEntry(entry);
-      const [index] = await log.appendEntries([bytes]);
+      const [index] = await appendNow(bytes);
       store(revocation.serialNumber, "revoked", index as number, bytes);
       return index as number;
     },
