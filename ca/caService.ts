@@ -33,6 +33,7 @@ import { caTreeDir, orderLocation, orderRecordPaths, publishOrder } from "./caTr
 import type { CertificateLog } from "./certificateLog.ts";
 import { crashPoint } from "./crashPoints.ts";
 import { issueOrder } from "./issueOrder.ts";
+import type { LogAnchorer } from "./logAnchoring.ts";
 import type { OrderStore, StoredOrder } from "./orderStore.ts";
 import { createRenewer, type Renewer } from "./renewals.ts";
 import {
@@ -79,6 +80,8 @@ export type CaServiceOptions = {
   endEntityHours?: number | undefined;
   /** The transparency log every issuance, renewal and revocation is appended to. */
   certificateLog?: CertificateLog | undefined;
+  /** Anchors the log's checkpoint on-chain once per interval (`ca run --log-anchor`). */
+  logAnchorer?: LogAnchorer | undefined;
 };
 
 /** A running service. */
@@ -408,6 +411,7 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
     await watcher.sweep();
     await renewer.renewDue();
     await watcher.refreshCrls();
+    await options.logAnchorer?.maybeAnchor();
   };
 
   let stopped = !run;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import {
+  type Abi,
   type Address,
   createWalletClient,
   getAddress,
@@ -30,6 +31,7 @@ import { startCaHttp } from "./caHttp.ts";
 import { startCaService } from "./caService.ts";
 import { loadOrCreateLogKeys, openCertificateLog } from "./certificateLog.ts";
 import { CaError } from "./errors.ts";
+import { createLogAnchorer } from "./logAnchoring.ts";
 import { openCaIpfs } from "./openCaIpfs.ts";
 import { openOrderStore } from "./orderStore.ts";
 
@@ -120,6 +122,8 @@ export type CaRunOptions = {
   crlUrl?: string;
   coverageDays?: string;
   certificateHours?: string;
+  logAnchor?: string;
+  anchorInterval?: string;
 };
 
 /** `run`: serves orders until SIGINT/SIGTERM. */
@@ -177,20 +181,45 @@ export async function caRun(
     identity: folder.identity,
     databasePath: join(folder.dir, "orders.sqlite"),
   });
+  if (options.logAnchor !== undefined && !isAddress(options.logAnchor, { strict: false }))
+    throw new CaUsageError(`--log-anchor "${options.logAnchor}" is not an address`);
+  const anchorIntervalMs =
+    options.anchorInterval === undefined ? undefined : Number(options.anchorInterval) * 1000;
+  if (anchorIntervalMs !== undefined && !(anchorIntervalMs > 0))
+    throw new CaUsageError(
+      `--anchor-interval "${options.anchorInterval}" is not a positive number of seconds`,
+    );
+  const send = async (call: {
+    address: Address;
+    abi: Abi;
+    functionName: string;
+    args: readonly unknown[];
+  }): Promise<Hex> => {
+    const hash = await walletClient.writeContract({ ...call, account, chain: connection.chain });
+    const receipt = await connection.publicClient.waitForTransactionReceipt({
+      hash,
+      pollingInterval: 100,
+    });
+    if (receipt.status !== "success")
+      throw new CaError(`${call.functionName} transaction ${hash} reverted`);
+    return hash;
+  };
+  const logAnchorer = options.logAnchor
+    ? createLogAnchorer({
+        anchor: getAddress(options.logAnchor),
+        logDir: certificateLog.dir,
+        verifierKey: certificateLog.verifierKey,
+        publicClient: connection.publicClient,
+        intervalMs: anchorIntervalMs,
+        write: send,
+        log: (line) => process.stderr.write(`${line}\n`),
+      })
+    : undefined;
   const service = startCaService({
     folder,
     store,
     publicClient: connection.publicClient,
-    async write(call) {
-      const hash = await walletClient.writeContract({ ...call, account, chain: connection.chain });
-      const receipt = await connection.publicClient.waitForTransactionReceipt({
-        hash,
-        pollingInterval: 100,
-      });
-      if (receipt.status !== "success")
-        throw new CaError(`${call.functionName} transaction ${hash} reverted`);
-      return hash;
-    },
+    write: send,
     orders,
     resolver,
     confirmations,
@@ -203,6 +232,7 @@ export async function caRun(
     coverageDays,
     endEntityHours,
     certificateLog,
+    logAnchorer,
   });
   const endpoint =
     httpPort === undefined
@@ -425,6 +455,11 @@ export function buildCaProgram(): Command {
       "--certificate-hours <hours>",
       "end-entity lifetime; the CA renews in the second half of it (default 160)",
     )
+    .option(
+      "--log-anchor <address>",
+      "the LogAnchor contract to anchor the log's checkpoints on (the wallet must be its operator)",
+    )
+    .option("--anchor-interval <seconds>", "seconds between anchors (default 300)")
     .action(async (options: CaRunOptions) => {
       const { config, output } = start();
       await caRun(config, output, options);

@@ -205,6 +205,7 @@ export async function devCommand(
     caUrl: ca.url,
     caRoot: ca.folder.rootPemPath,
     logVerifierKey: ca.certificateLog.verifierKey,
+    logAnchor: ca.logAnchor,
     ownerPrivateKey: DEV_OWNER_PRIVATE_KEY,
   };
   output.result(devInstructions(info), info);
@@ -233,6 +234,7 @@ function devInstructions(info: {
   caUrl: string;
   caRoot: string;
   logVerifierKey: string;
+  logAnchor: Address;
   ownerPrivateKey: Hex;
 }): string[] {
   const [dnsHost, dnsPort] = info.dnsServer.split(":") as [string, string];
@@ -300,7 +302,7 @@ function devInstructions(info: {
     `certificates (the devnet's CA: orders on ${info.certificateOrders}; CRLs, renewal info, revocations and the transparency log at ${info.caUrl}):`,
     `  ENSGATE_PRIVATE_KEY=${info.ownerPrivateKey} ${ENSGATE_BIN} cert request www.${info.name} --orders ${info.certificateOrders} --out ./tls --rpc ${info.rpcUrl} --resolver ${info.resolver} --registry ${info.registry}`,
     `  ${ENSGATE_BIN} cert show www.${info.name} --root ${shellQuote(info.caRoot)} --rpc ${info.rpcUrl} --resolver ${info.resolver} --registry ${info.registry}`,
-    `  ${ENSGATE_BIN} log verify ${info.caUrl}/log --key ${shellQuote(info.logVerifierKey)}`,
+    `  ${ENSGATE_BIN} log verify ${info.caUrl}/log --key ${shellQuote(info.logVerifierKey)} --anchor ${info.logAnchor} --rpc ${info.rpcUrl}`,
     "",
     "Ctrl-C stops everything; records stay in the data folder for the next start.",
   ];

@@ -1,11 +1,18 @@
 // The CA stack helpers shared by the CA tests and bench-ca: a local stack with a certificate authority, the CA service
 // in-process, and orders placed the way an owner's wallet would.
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bytesToHex, type Hex, type LocalAccount, parseEventLogs } from "viem";
+import {
+  type Abi,
+  type Address,
+  bytesToHex,
+  type Hex,
+  type LocalAccount,
+  parseEventLogs,
+} from "viem";
 import { type CaFolder, initCaFolder } from "../../ca/caFiles.ts";
 import { startCaHttp } from "../../ca/caHttp.ts";
 import { type CaService, type CaServiceOptions, startCaService } from "../../ca/caService.ts";
@@ -14,9 +21,11 @@ import {
   loadOrCreateLogKeys,
   openCertificateLog,
 } from "../../ca/certificateLog.ts";
+import { createLogAnchorer } from "../../ca/logAnchoring.ts";
 import { type OrderStore, openOrderStore } from "../../ca/orderStore.ts";
 import { loadOrdersAbi, ORDER_STATUS } from "../../client/orderContract.ts";
 import { dnsEncodeName } from "../../lib/index.ts";
+import { deployBytecode } from "./ensFixtures.ts";
 import { type LocalStack, startLocalStack } from "./localStack.ts";
 
 export const ORDERS_ABI = loadOrdersAbi();
@@ -48,7 +57,7 @@ export function runCaInProcess(
   store: OrderStore = openOrderStore(join(folder.dir, "orders.sqlite")),
   policy: Pick<
     CaServiceOptions,
-    "crlBaseUrl" | "coverageDays" | "endEntityHours" | "certificateLog"
+    "crlBaseUrl" | "coverageDays" | "endEntityHours" | "certificateLog" | "logAnchorer"
   > = {},
 ): { service: CaService; store: OrderStore } {
   const operator = caOperator(stack);
@@ -172,6 +181,8 @@ export type RunningCertificateAuthority = {
   certificateLog: CertificateLog;
   /** The CA's HTTP endpoint (`/crl/`, `/renewal-info/`, `POST /revoke`, `/log/`). */
   url: string;
+  /** The LogAnchor contract the CA anchors its log's checkpoints on. */
+  logAnchor: Address;
   stop: () => Promise<void>;
 };
 
@@ -195,7 +206,11 @@ export async function freshCaFolder(caDir: string): Promise<CaFolder> {
 export async function runCertificateAuthority(
   stack: LocalStack,
   folder: CaFolder,
-  { port = 0, endEntityHours }: { port?: number; endEntityHours?: number } = {},
+  {
+    port = 0,
+    endEntityHours,
+    anchorIntervalMs = 5_000,
+  }: { port?: number; endEntityHours?: number; anchorIntervalMs?: number } = {},
 ): Promise<RunningCertificateAuthority> {
   const httpPort = port === 0 ? await freePort() : port;
   const certificateLog = await openCertificateLog({
@@ -203,10 +218,45 @@ export async function runCertificateAuthority(
     identity: folder.identity,
     databasePath: join(folder.dir, "orders.sqlite"),
   });
+  // The log's on-chain anchor, operated by the CA's operator (a devnet anchors every few seconds).
+  const operator = caOperator(stack);
+  const artifact = JSON.parse(
+    readFileSync(
+      new URL("../../artifacts/contracts/LogAnchor.sol/LogAnchor.json", import.meta.url),
+      "utf8",
+    ),
+  ) as { abi: Abi; bytecode: Hex };
+  const logAnchor = await deployBytecode(
+    {
+      publicClient: stack.publicClient,
+      walletClient: stack.walletClient(stack.accounts[0] as LocalAccount),
+    },
+    artifact,
+    [operator.address, certificateLog.origin],
+  );
+  const logAnchorer = createLogAnchorer({
+    anchor: logAnchor,
+    logDir: certificateLog.dir,
+    verifierKey: certificateLog.verifierKey,
+    publicClient: stack.publicClient,
+    intervalMs: anchorIntervalMs,
+    async write(call) {
+      const hash = await stack
+        .walletClient(operator)
+        .writeContract({ ...call, account: operator, chain: stack.chain });
+      const receipt = await stack.publicClient.waitForTransactionReceipt({
+        hash,
+        pollingInterval: 50,
+      });
+      if (receipt.status !== "success") throw new Error(`${call.functionName} reverted`);
+      return hash;
+    },
+  });
   const { service, store } = runCaInProcess(stack, folder, undefined, {
     crlBaseUrl: `http://127.0.0.1:${httpPort}/crl`,
     endEntityHours,
     certificateLog,
+    logAnchorer,
   });
   const endpoint = await startCaHttp(
     {
@@ -227,6 +277,7 @@ export async function runCertificateAuthority(
     store,
     certificateLog,
     url: endpoint.url,
+    logAnchor,
     async stop() {
       await endpoint.close();
       await service.stop();

@@ -13,7 +13,7 @@ import { assertUsageError, runCli, runCliJson } from "../cli/runCli.ts";
 
 const key = (account: HDAccount): Hex => bytesToHex(account.getHdKey().privateKey as Uint8Array);
 const ORDERS = parseAbi([
-  "function fees(uint8 kind) view returns (uint256)",
+  "function fees(uint256 kind) view returns (uint256)",
   "function hasRole(bytes32 role, address account) view returns (bool)",
 ]);
 
@@ -78,8 +78,8 @@ describe("ensgate ca deploy", () => {
         functionName,
         args: args as never,
       });
-    assert.equal(await read("fees", [1]), 12345n);
-    assert.equal(await read("fees", [0]), 10n ** 16n);
+    assert.equal(await read("fees", [1n]), 12345n);
+    assert.equal(await read("fees", [0n]), 10n ** 16n);
     assert.equal(await read("hasRole", [keccak256(toHex("CA_ROLE")), signer]), true);
   });
 
