@@ -28,7 +28,10 @@ export type RecordVerificationContext = {
   epoch: bigint;
   /** Current unix time in seconds (the block timestamp on-chain). */
   now: bigint;
-  /** Whether the owner approved `signer` on-chain (`approve(node, signer, true)`). */
+  /**
+   * Whether the owner approved `signer` on-chain (`approve(node, signer, true)`). Never asked for
+   * certificate records: on-chain approvals do not apply to them (docs/protocol.md §6a).
+   */
   isApprovedOnChain?: ((signer: Address) => boolean | Promise<boolean>) | undefined;
   /**
    * Certificate records (`isCertificateRecordRequest`): the name's current owner, who must be the
@@ -181,7 +184,13 @@ export async function verifyRecord(
     certifiedOwner: record.certifiedOwner,
   });
   if (isAddressEqual(record.signer, owner)) return accept("owner");
-  if (context.isApprovedOnChain && (await context.isApprovedOnChain(record.signer)))
+  // The contract's certificate lookups carry no owner nodes: an on-chain approval, even the CA
+  // signer's own, never authorizes a certificate record (docs/protocol.md §6a).
+  if (
+    !certificateLookup &&
+    context.isApprovedOnChain &&
+    (await context.isApprovedOnChain(record.signer))
+  )
     return accept("onchainApproval");
   if (size(record.approvalSignature) >= MIN_APPROVAL_SIGNATURE_SIZE) {
     const approvalMessage = buildApprovalMessage({
