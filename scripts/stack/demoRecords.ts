@@ -32,9 +32,9 @@ export function demoRecordSet(name: string, owner: Address): [RecordRequest, str
 /**
  * The DNS records of a demo name for the DNS bridge (docs/bridge.md), kept in the name's own tree
  * and keyed by owner name: A, AAAA, TXT, MX and CAA at the name, A/AAAA/TXT at `www`, a CNAME,
- * an SRV and a TLSA RRset. `www.<name>` A is in `demoRecordSet`. The TLSA RRset is the owner's; while
- * the resolver routes every TLSA lookup to the certificate authority's tree (docs/protocol.md §6a),
- * the bridge answers what the resolver answers for it.
+ * an SRV and a TLSA RRset. `www.<name>` A is in `demoRecordSet`. The TLSA RRset is the owner's own
+ * (an owner keeps every record type; the CA's pin of an issued certificate is a separate record
+ * the bridge adds, docs/protocol.md §6a).
  */
 export function dnsDemoRecordSet(name: string): [RecordRequest, string][] {
   const rrset = (owner: string, resource: number, zone: string): [RecordRequest, string] => [

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import tls from "node:tls";
+import dnsPacket from "dns-packet";
 import type { JsonRpcProvider } from "ethers";
 import {
   BaseError,
@@ -37,6 +38,7 @@ import { openLogSource } from "../../client/tlogSource.ts";
 import { auditLog } from "../../client/tlogVerify.ts";
 import {
   CERTIFICATE_CHAIN_TEXT_KEY,
+  computeTlsaSpkiSha256,
   exportPrivateKeyPem,
   generateCertificateKeyPair,
   ownerTlsaRecordRequest,
@@ -201,6 +203,26 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
     });
     assert.equal(audit.inclusion?.entry.kind, "issued");
     assert.equal(audit.inclusion?.entry.name, name);
+    // The DNS bridge serves the CA's pin as a TLSA record of _443._tcp (DNS over HTTPS).
+    const bridged = `_443._tcp.www.alice.${stack.dnsZone}`;
+    const query = Buffer.from(
+      dnsPacket.encode({ type: "query", id: 1, questions: [{ type: "TLSA", name: bridged }] }),
+    ).toString("base64url");
+    const doh = await fetch(`${stack.dnsQueryUrl}?dns=${query}`, {
+      headers: { accept: "application/dns-message" },
+    });
+    assert.equal(doh.status, 200);
+    const message = dnsPacket.decode(Buffer.from(await doh.arrayBuffer()));
+    const tlsa = (message.answers ?? []).map(
+      (answer) => answer.data as { usage: number; selector: number; certificate: Uint8Array },
+    );
+    assert.deepEqual(
+      tlsa.map(
+        (record) =>
+          `${record.usage} ${record.selector} ${Buffer.from(record.certificate).toString("hex")}`,
+      ),
+      [`3 1 ${computeTlsaSpkiSha256(leaf)}`],
+    );
     // ethers sees the same chain record.
     const request: RecordRequest = { type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY };
     assert.equal(
