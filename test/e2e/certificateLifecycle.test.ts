@@ -214,7 +214,12 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
     assert.equal(doh.status, 200);
     const message = dnsPacket.decode(Buffer.from(await doh.arrayBuffer()));
     const tlsa = (message.answers ?? []).map(
-      (answer) => answer.data as { usage: number; selector: number; certificate: Uint8Array },
+      (answer) =>
+        (answer as { data: unknown }).data as {
+          usage: number;
+          selector: number;
+          certificate: Uint8Array;
+        },
     );
     assert.deepEqual(
       tlsa.map(
