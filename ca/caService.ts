@@ -44,6 +44,9 @@ import {
 } from "./revocations.ts";
 import { validateOrder } from "./validateOrder.ts";
 
+/** How often the renewals and CRL refreshes run (the loop itself polls every `pollMs`). */
+const MAINTENANCE_INTERVAL_MS = 5_000;
+
 const RESOLVER_CA_ABI = parseAbi([
   "function certificateAuthority() view returns (address signer, bytes recordhash, uint64 epoch)",
 ]);
@@ -407,12 +410,18 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
     // before an older one is issued or published (the newest order wins).
     for (const order of store.unsettled()) if (order.state === "seen") await validate(order);
     for (const order of store.unsettled()) await advance(order);
-    // Once per block: revoke what changed hands, renew what is due, keep the CRLs current.
+    // Once per block: revoke what changed hands. Renewals (windows are hours long), CRL refreshes
+    // (CRLs live a day) and anchoring are checked less often: each reads every certificate.
     await watcher.sweep();
-    await renewer.renewDue();
-    await watcher.refreshCrls();
+    const now = Date.now();
+    if (now - lastMaintenance >= MAINTENANCE_INTERVAL_MS) {
+      lastMaintenance = now;
+      await renewer.renewDue();
+      await watcher.refreshCrls();
+    }
     await options.logAnchorer?.maybeAnchor();
   };
+  let lastMaintenance = 0;
 
   let stopped = !run;
   let current: Promise<void> = Promise.resolve();

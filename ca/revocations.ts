@@ -90,6 +90,17 @@ export function openRevocationStore(databasePath: string) {
     );
   `);
   type Row = Record<string, string | number | null>;
+  // Parsing every chain on every block is the sweep's main cost: parse each chain once.
+  const parsedChains = new Map<string, x509.X509Certificate[]>();
+  const parsedChain = (pem: string): x509.X509Certificate[] => {
+    let chain = parsedChains.get(pem);
+    if (!chain) {
+      chain = parsePemChain(pem);
+      if (parsedChains.size > 100_000) parsedChains.clear();
+      parsedChains.set(pem, chain);
+    }
+    return chain;
+  };
   const toRevocation = (row: Row): StoredRevocation => ({
     serialNumber: row.serial as string,
     orderId: BigInt(row.order_id as string),
@@ -113,8 +124,7 @@ export function openRevocationStore(databasePath: string) {
         (db.prepare("SELECT serial FROM revocations").all() as Row[]).map((r) => r.serial),
       );
       return rows.flatMap((row) => {
-        const chain = parsePemChain(row.chain_pem as string);
-        const [leaf, issuer] = chain;
+        const [leaf, issuer] = parsedChain(row.chain_pem as string);
         if (!leaf || revoked.has(leaf.serialNumber)) return [];
         return [
           {
