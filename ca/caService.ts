@@ -25,11 +25,9 @@ import {
   ORDER_STATUS,
   type OrderEvent,
 } from "../client/orderContract.ts";
-import { publishTree } from "../client/publishTree.ts";
-import { readTree, removeTreeFile } from "../client/recordsTree.ts";
 import type { IpfsWriter } from "../ipfs/index.ts";
-import { CA_TREE_KEY, type CaFolder, caPaths } from "./caFiles.ts";
-import { caTreeDir, orderLocation, orderRecordPaths, publishOrder } from "./caTree.ts";
+import { type CaFolder, caPaths } from "./caFiles.ts";
+import { orderLocation, publishOrder, withdrawOrderRecords } from "./caTree.ts";
 import type { CertificateLog } from "./certificateLog.ts";
 import { crashPoint } from "./crashPoints.ts";
 import { issueOrder } from "./issueOrder.ts";
@@ -51,18 +49,21 @@ const RESOLVER_CA_ABI = parseAbi([
   "function certificateAuthority() view returns (address signer, bytes recordhash, uint64 epoch)",
 ]);
 
+/** Sends a contract transaction from an account the caller holds and waits for its receipt. */
+export type ContractWrite = (call: {
+  address: Address;
+  abi: Abi;
+  functionName: string;
+  args: readonly unknown[];
+}) => Promise<Hex>;
+
 /** Everything the service needs. */
 export type CaServiceOptions = {
   folder: CaFolder;
   store: OrderStore;
   publicClient: PublicClient;
   /** Sends a transaction from the CA_ROLE account and waits for its receipt. */
-  write: (call: {
-    address: Address;
-    abi: Abi;
-    functionName: string;
-    args: readonly unknown[];
-  }) => Promise<Hex>;
+  write: ContractWrite;
   orders: Address;
   resolver: Address;
   /** Blocks an event needs (1 = its own block is enough; the default on local chains). */
@@ -243,15 +244,12 @@ export function startCaService(options: CaServiceOptions, { run = true } = {}): 
       log(`order ${order.orderId}: records withdrawn, order ${previous.orderId} published again`);
       return;
     }
-    const tree = caTreeDir(folder.dir);
-    for (const path of orderRecordPaths(order)) await removeTreeFile(tree, path);
-    await publishTree({
+    await withdrawOrderRecords({
+      caDir: folder.dir,
+      identity: folder.identity,
+      order,
       ipfs: options.ipfs,
-      target: options.ipfsTarget,
-      dataDir: folder.dir,
-      keyName: CA_TREE_KEY,
-      seed: folder.identity.ipnsSeed as Hex,
-      files: await readTree(tree),
+      ipfsTarget: options.ipfsTarget,
     });
     log(`order ${order.orderId}: records withdrawn`);
   };

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { type PublishResult, publishTree } from "../client/publishTree.ts";
-import { readTree, writeTreeFile } from "../client/recordsTree.ts";
+import { readTree, removeTreeFile, writeTreeFile } from "../client/recordsTree.ts";
 import type { IpfsWriter } from "../ipfs/index.ts";
 import {
   buildCertificateRecords,
@@ -96,6 +96,29 @@ export async function signOrderRecords(
     freshness: { validUntil: BigInt(Math.floor(notAfter.getTime() / 1000)), epoch: context.epoch },
     resolver: context.resolver,
     certifiedOwner: order.requester,
+  });
+}
+
+/**
+ * Takes a certificate's record files (chain, pin, log index) out of the CA's tree and publishes
+ * the tree: a cancelled order, or a revoked certificate.
+ */
+export async function withdrawOrderRecords(parameters: {
+  caDir: string;
+  identity: CaIdentity;
+  order: OrderCertificate;
+  ipfs: IpfsWriter;
+  ipfsTarget: string;
+}): Promise<PublishResult> {
+  const tree = caTreeDir(parameters.caDir);
+  for (const path of orderRecordPaths(parameters.order)) await removeTreeFile(tree, path);
+  return publishTree({
+    ipfs: parameters.ipfs,
+    target: parameters.ipfsTarget,
+    dataDir: parameters.caDir,
+    keyName: CA_TREE_KEY,
+    seed: parameters.identity.ipnsSeed as Hex,
+    files: await readTree(tree),
   });
 }
 

@@ -3,10 +3,11 @@
 // anchored one, built from its own tiles. The contract accepts only a larger tree that extends the
 // anchored tree, so the history everyone sees on-chain only grows and a forked log is caught by
 // any auditor that compares (`ensgate log verify --anchor`).
-import { type Abi, type Address, bytesToHex, type Hex, type PublicClient, parseAbi } from "viem";
+import { type Address, bytesToHex, type PublicClient, parseAbi } from "viem";
 import { readLogAnchor } from "../client/tlogAnchor.ts";
 import { openLogSource } from "../client/tlogSource.ts";
 import { openCheckpoint, parseVerifierKey, TileReader } from "../lib/tlog/index.ts";
+import type { ContractWrite } from "./caService.ts";
 
 const ANCHOR_ABI = parseAbi(["function anchor(uint64 newSize, bytes32 newRoot, bytes32[] proof)"]);
 
@@ -21,12 +22,7 @@ export type LogAnchorerOptions = {
   verifierKey: string;
   publicClient: PublicClient;
   /** Sends a transaction from the anchor's operator and waits for it. */
-  write: (call: {
-    address: Address;
-    abi: Abi;
-    functionName: string;
-    args: readonly unknown[];
-  }) => Promise<Hex>;
+  write: ContractWrite;
   intervalMs?: number;
   log?: (line: string) => void;
 };

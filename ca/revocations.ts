@@ -11,14 +11,12 @@
 // (`CertificateOwnerChanged`); this makes the CA stop serving them and tells TLS clients that
 // check CRLs.
 import { existsSync, mkdirSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { type Address, type Hex, isAddressEqual, type PublicClient } from "viem";
+import { type Address, isAddressEqual, type PublicClient } from "viem";
 import { describeNameContextError, readNameContext } from "../client/chain.ts";
 import { writeFileAtomic } from "../client/files.ts";
-import { publishTree } from "../client/publishTree.ts";
-import { readTree } from "../client/recordsTree.ts";
 import type { IpfsWriter } from "../ipfs/index.ts";
 import {
   type CertificateAuthority,
@@ -29,8 +27,8 @@ import {
   x509,
 } from "../lib/certs/index.ts";
 import { buildRecordFilePath } from "../lib/index.ts";
-import { CA_TREE_KEY, type CaFolder, loadIntermediate } from "./caFiles.ts";
-import { caTreeDir, orderRecordPaths, orderRecords } from "./caTree.ts";
+import { type CaFolder, loadIntermediate } from "./caFiles.ts";
+import { caTreeDir, orderRecords, withdrawOrderRecords } from "./caTree.ts";
 import { CaError } from "./errors.ts";
 
 /** How long a CRL is current (`nextUpdate - thisUpdate`); the CA re-signs it at half that age. */
@@ -271,16 +269,12 @@ export function createRevocationWatcher(options: RevocationWatcherOptions) {
 
   /** Takes a revoked certificate's records out of the CA's tree and republishes it. */
   const unpublish = async (revocation: StoredRevocation, chainPem: string, kind: number) => {
-    const tree = caTreeDir(folder.dir);
-    for (const path of orderRecordPaths({ kind, name: revocation.name, chainPem }))
-      await rm(join(tree, path), { force: true });
-    await publishTree({
+    await withdrawOrderRecords({
+      caDir: folder.dir,
+      identity: folder.identity,
+      order: { kind, name: revocation.name, chainPem },
       ipfs: options.ipfs,
-      target: options.ipfsTarget,
-      dataDir: folder.dir,
-      keyName: CA_TREE_KEY,
-      seed: folder.identity.ipnsSeed as Hex,
-      files: await readTree(tree),
+      ipfsTarget: options.ipfsTarget,
     });
   };
 

@@ -5,7 +5,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { CRLNumber, id_ce_cRLNumber } from "@peculiar/asn1-x509";
 import { certCrypto, x509 } from "./cryptoProvider.ts";
 import { CertificateIssueError } from "./errors.ts";
-import type { CertificateAuthority } from "./issue.ts";
+import { type CertificateAuthority, keyIdentifierOf } from "./issue.ts";
 import { ECDSA_SHA256 } from "./keys.ts";
 
 /** Why a certificate was revoked, as RFC 5280 §5.3.1 names it. */
@@ -77,15 +77,7 @@ export async function issueCrl(parameters: IssueCrlParameters): Promise<x509.X50
   const nextUpdate = parameters.nextUpdate ?? new Date(thisUpdate.getTime() + DAY_MS);
   if (nextUpdate <= thisUpdate)
     throw new CertificateIssueError("a CRL's nextUpdate must be after its thisUpdate");
-  const keyId =
-    issuer.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ??
-    (
-      await x509.SubjectKeyIdentifierExtension.create(
-        issuer.certificate.publicKey,
-        false,
-        certCrypto,
-      )
-    ).keyId;
+  const keyId = await keyIdentifierOf(issuer.certificate);
   return x509.X509CrlGenerator.create(
     {
       issuer: issuer.certificate.subjectName,

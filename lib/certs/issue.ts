@@ -198,15 +198,7 @@ async function sign(
   const notAfter = wanted > issuer.certificate.notAfter ? issuer.certificate.notAfter : wanted;
   if (notAfter <= notBefore)
     throw new CertificateIssueError("the issuer's certificate has expired");
-  const issuerKeyId =
-    issuer.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ??
-    (
-      await x509.SubjectKeyIdentifierExtension.create(
-        issuer.certificate.publicKey,
-        false,
-        certCrypto,
-      )
-    ).keyId;
+  const issuerKeyId = await keyIdentifierOf(issuer.certificate);
   return x509.X509CertificateGenerator.create(
     {
       serialNumber: randomSerialNumber(),
@@ -227,6 +219,18 @@ async function sign(
       ],
     },
     certCrypto,
+  );
+}
+
+/**
+ * A CA certificate's key identifier: its Subject Key Identifier, or the SHA-1 of its key when it
+ * has none. Certificates and CRLs it signs carry it as their Authority Key Identifier.
+ */
+export async function keyIdentifierOf(certificate: x509.X509Certificate): Promise<string> {
+  return (
+    certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ??
+    (await x509.SubjectKeyIdentifierExtension.create(certificate.publicKey, false, certCrypto))
+      .keyId
   );
 }
 

@@ -15,7 +15,12 @@ import {
 } from "viem";
 import { type CaFolder, initCaFolder } from "../../ca/caFiles.ts";
 import { startCaHttp } from "../../ca/caHttp.ts";
-import { type CaService, type CaServiceOptions, startCaService } from "../../ca/caService.ts";
+import {
+  type CaService,
+  type CaServiceOptions,
+  type ContractWrite,
+  startCaService,
+} from "../../ca/caService.ts";
 import {
   type CertificateLog,
   loadOrCreateLogKeys,
@@ -47,6 +52,22 @@ export async function startCaStack(): Promise<{
   return { stack, folder, dataDir, caDir };
 }
 
+/** Transactions from the CA operator, each waited for (a revert throws). */
+function operatorWrite(stack: LocalStack): ContractWrite {
+  const operator = caOperator(stack);
+  return async (call) => {
+    const hash = await stack
+      .walletClient(operator)
+      .writeContract({ ...call, account: operator, chain: stack.chain });
+    const receipt = await stack.publicClient.waitForTransactionReceipt({
+      hash,
+      pollingInterval: 50,
+    });
+    if (receipt.status !== "success") throw new Error(`${call.functionName} reverted`);
+    return hash;
+  };
+}
+
 /** The CA operator (holds CA_ROLE in the local stack). */
 export const caOperator = (stack: LocalStack) => stack.accounts[9] as LocalAccount;
 
@@ -60,22 +81,11 @@ export function runCaInProcess(
     "crlBaseUrl" | "coverageDays" | "endEntityHours" | "certificateLog" | "logAnchorer"
   > = {},
 ): { service: CaService; store: OrderStore } {
-  const operator = caOperator(stack);
   const service = startCaService({
     folder,
     store,
     publicClient: stack.publicClient,
-    async write(call) {
-      const hash = await stack
-        .walletClient(operator)
-        .writeContract({ ...call, account: operator, chain: stack.chain });
-      const receipt = await stack.publicClient.waitForTransactionReceipt({
-        hash,
-        pollingInterval: 50,
-      });
-      if (receipt.status !== "success") throw new Error(`${call.functionName} reverted`);
-      return hash;
-    },
+    write: operatorWrite(stack),
     orders: stack.certificateOrders as Hex,
     resolver: stack.resolver.address,
     confirmations: 1,
@@ -240,17 +250,7 @@ export async function runCertificateAuthority(
     verifierKey: certificateLog.verifierKey,
     publicClient: stack.publicClient,
     intervalMs: anchorIntervalMs,
-    async write(call) {
-      const hash = await stack
-        .walletClient(operator)
-        .writeContract({ ...call, account: operator, chain: stack.chain });
-      const receipt = await stack.publicClient.waitForTransactionReceipt({
-        hash,
-        pollingInterval: 50,
-      });
-      if (receipt.status !== "success") throw new Error(`${call.functionName} reverted`);
-      return hash;
-    },
+    write: operatorWrite(stack),
   });
   const { service, store } = runCaInProcess(stack, folder, undefined, {
     crlBaseUrl: `http://127.0.0.1:${httpPort}/crl`,
