@@ -5,6 +5,7 @@
 // at once (CertificateOwnerChanged), and the CA revokes the certificate in its CRL, which
 // `openssl verify -crl_check` then refuses; the new owner's own TLSA records resolve.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import https from "node:https";
@@ -13,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import tls from "node:tls";
+import { fileURLToPath } from "node:url";
 import dnsPacket from "dns-packet";
 import type { JsonRpcProvider } from "ethers";
 import {
@@ -63,10 +65,10 @@ import { registerName } from "../../scripts/stack/ensFixtures.ts";
 import type { LocalStack } from "../../scripts/stack/localStack.ts";
 import { publishTree, registerWithResolver, writeResolver } from "../../scripts/stack/names.ts";
 import { BRIDGE, openssl, tempDir } from "../certs/helpers.ts";
-import { runCliJson } from "../cli/runCli.ts";
 import { createEthersProvider, ethersAnswer, viemAnswer } from "./clients.ts";
 
 const readText = (path: string) => readFileSync(path, "utf8");
+const CLI = fileURLToPath(new URL("../../cli/ensgate.ts", import.meta.url));
 const TEXT = parseAbi(["function text(bytes32,string) view returns (string)"]);
 /** 180 s certificates: the CA renews from the 90th second (notBefore is 60 s in the past). */
 const CERTIFICATE_HOURS = 0.05;
@@ -249,7 +251,7 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
     writeFileSync(dir.path("intermediate.pem"), chain[1]?.toString("pem") ?? "");
   });
 
-  it("renewal: the CA renews inside the window without a new payment; cert renew swaps the file while a TLS server keeps handshaking", async () => {
+  it("renewal: the CA renews inside the window without a new payment; cert renew --watch swaps the file while a TLS server keeps handshaking", async () => {
     const keyPem = readText(join(serverDir, `${name}.key.pem`));
     const chainPath = join(serverDir, `${name}.crt.pem`);
     const server = https.createServer({ key: keyPem, cert: readText(chainPath) }, (_q, s) =>
@@ -297,6 +299,31 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
       abi: parseAbi(["function nextOrderId() view returns (uint256)"]),
       functionName: "nextOrderId",
     });
+    // `ensgate cert renew --watch` runs next to the server, checking every 2 seconds.
+    const watcherProcess = spawn(
+      process.execPath,
+      [
+        CLI,
+        "--json",
+        "--rpc",
+        stack.rpcUrl,
+        "--resolver",
+        stack.resolver.address,
+        "--registry",
+        stack.ens.registry.address,
+        "cert",
+        "renew",
+        name,
+        "--out",
+        serverDir,
+        "--watch",
+        "--interval",
+        "2",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let watchOutput = "";
+    watcherProcess.stdout?.on("data", (chunk) => (watchOutput += chunk));
     try {
       // The CA renews by itself once the window opens (90 s after notBefore).
       let renewed = "";
@@ -310,27 +337,26 @@ describe("end to end: certificates follow the name (renewal, transfer, CRL, owne
         await new Promise((wait) => setTimeout(wait, 1000));
       }
       assert.ok(renewed, "the CA renewed the certificate within its window");
-      const result = await runCliJson<{ renewed: boolean; serialNumber: string }>([
-        "--rpc",
-        stack.rpcUrl,
-        "--resolver",
-        stack.resolver.address,
-        "--registry",
-        stack.ens.registry.address,
-        "cert",
-        "renew",
-        name,
-        "--out",
-        serverDir,
-      ]);
-      assert.equal(result.renewed, true);
-      assert.equal(result.serialNumber, renewed);
-      const until = Date.now() + 20_000;
+      // The watcher replaces the chain file; the server picks it up for new handshakes.
+      const until = Date.now() + 60_000;
       while (!seen.has(renewed.toLowerCase()) && Date.now() < until)
         await new Promise((wait) => setTimeout(wait, 200));
       assert.ok(seen.has(renewed.toLowerCase()), "new handshakes present the renewed certificate");
       assert.ok(seen.has(firstSerial.toLowerCase()));
+      watcherProcess.kill("SIGINT");
+      const [code] = await once(watcherProcess, "exit");
+      assert.equal(code, 0);
+      const checks = watchOutput
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { renewed: boolean; serialNumber: string });
+      assert.ok(
+        checks.some((check) => check.renewed && check.serialNumber === renewed),
+        watchOutput,
+      );
+      assert.equal(checks[0]?.renewed, false, "the first check found the file up to date");
     } finally {
+      if (watcherProcess.exitCode === null) watcherProcess.kill("SIGKILL");
       running = false;
       await loop;
       watcher.close();
