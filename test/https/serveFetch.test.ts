@@ -613,6 +613,9 @@ describe("HTTPS for ENS names: ensgate serve and ensgate fetch", () => {
             (error: Error) => failures.push(error.message),
           );
       })();
+      // The old certificate is seen before the files change (on a quiet machine issuing the new
+      // one can be faster than the first handshake).
+      await waitFor("a handshake before the renewal", () => seen.includes(before));
       // Renewal with the same key: the TLSA record still pins it.
       const renewed = await issueLeaf(serverKeys);
       const after = renewed.serialNumber.toLowerCase();
