@@ -12,6 +12,8 @@ import {
   CERTIFICATE_CHAIN_TEXT_KEY,
   type CertificateAuthority,
   certificateRecordsName,
+  DEFAULT_END_ENTITY_VALIDITY_HOURS,
+  DEFAULT_INTERMEDIATE_VALIDITY_DAYS,
   generateCertificateKeyPair,
   issueEndEntity,
   issueIntermediateCa,
@@ -19,6 +21,7 @@ import {
 } from "../lib/certs/index.ts";
 import type { RecordRequest } from "../lib/index.ts";
 import { loadIntermediate, saveIntermediate } from "./caFiles.ts";
+import { CaError } from "./errors.ts";
 import type { ValidOrder } from "./validateOrder.ts";
 
 /** An issued certificate: the leaf of the chain, the whole chain and the records to publish. */
@@ -34,10 +37,42 @@ export type IssuedCertificate = {
   notAfter: Date;
 };
 
+/**
+ * The CA's issuance policy: where each issuer's CRL is published, and the end of the period the
+ * order paid for (docs/certificates.md, "Fee model"): no certificate outlives it.
+ */
+export type IssuancePolicy = {
+  /** Base URL of the CA's CRLs: a certificate names `<crlBaseUrl>/<issuer>.crl`. */
+  crlBaseUrl?: string | undefined;
+  /** The end of the order's paid coverage. */
+  coverageEnd?: Date | undefined;
+  /** End-entity lifetime in hours (default `DEFAULT_END_ENTITY_VALIDITY_HOURS`, 160). */
+  endEntityHours?: number | undefined;
+  now?: Date | undefined;
+};
+
+/** `<crlBaseUrl>/<issuer>.crl`, or nothing without a base URL. */
+export function crlDistributionPoints(
+  policy: IssuancePolicy,
+  issuer: "root" | string,
+): string[] | undefined {
+  return policy.crlBaseUrl ? [`${policy.crlBaseUrl.replace(/\/+$/, "")}/${issuer}.crl`] : undefined;
+}
+
+/** The validity (in days) a certificate may get: its default, cut at the paid period's end. */
+function cappedValidityDays(policy: IssuancePolicy, defaultDays: number): number {
+  if (!policy.coverageEnd) return defaultDays;
+  const now = (policy.now ?? new Date()).getTime();
+  const left = (policy.coverageEnd.getTime() - now) / 86_400_000;
+  if (left <= 0) throw new CaError("the order's paid period has ended");
+  return Math.min(defaultDays, left);
+}
+
 /** Issues the certificate of a validated order. */
 export async function issueOrder(
   order: ValidOrder,
   ca: { dir: string; root: CertificateAuthority; bridgeDomain: string },
+  policy: IssuancePolicy = {},
 ): Promise<IssuedCertificate> {
   if (order.kind === "intermediate") {
     const certificate = await issueIntermediateCa({
@@ -45,6 +80,10 @@ export async function issueOrder(
       name: order.name,
       bridgeDomain: ca.bridgeDomain,
       publicKey: order.info.publicKey,
+      now: policy.now,
+      // An owner-held domain CA never outlives the paid period.
+      validityDays: cappedValidityDays(policy, DEFAULT_INTERMEDIATE_VALIDITY_DAYS),
+      crlDistributionPoints: crlDistributionPoints(policy, "root"),
     });
     const chain = [certificate, ca.root.certificate];
     const chainPem = buildPemChain(chain);
@@ -58,6 +97,12 @@ export async function issueOrder(
     publicKey: order.info.publicKey,
     dnsNames: order.info.dnsNames,
     commonName: order.info.commonNames[0] ?? undefined,
+    now: policy.now,
+    validityDays: cappedValidityDays(
+      policy,
+      (policy.endEntityHours ?? DEFAULT_END_ENTITY_VALIDITY_HOURS) / 24,
+    ),
+    crlDistributionPoints: crlDistributionPoints(policy, order.domain),
   });
   const chain = [certificate, intermediate.certificate, ca.root.certificate];
   return describe(

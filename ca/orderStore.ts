@@ -10,7 +10,9 @@ import type { Address, Hex } from "viem";
 /**
  * An order's life in the CA:
  * seen -> validated -> issued (certificate stored) -> published -> fulfilled,
- * or seen/validated -> rejecting (reason stored) -> rejected.
+ * or seen/validated/issued/published -> rejecting (reason stored) -> rejected (issued and published
+ * only when a newer order for the same name superseded it), or any unsettled state -> cancelled
+ * (the requester cancelled on-chain after the settlement timeout; cancel wins).
  */
 export type OrderState =
   | "seen"
@@ -19,7 +21,8 @@ export type OrderState =
   | "published"
   | "fulfilled"
   | "rejecting"
-  | "rejected";
+  | "rejected"
+  | "cancelled";
 
 /** One order as the CA stores it. */
 export type StoredOrder = {
@@ -180,7 +183,7 @@ export function openOrderStore(path: string) {
       return (
         db
           .prepare(
-            "SELECT * FROM orders WHERE state NOT IN ('fulfilled', 'rejected') ORDER BY CAST(order_id AS INTEGER)",
+            "SELECT * FROM orders WHERE state NOT IN ('fulfilled', 'rejected', 'cancelled') ORDER BY CAST(order_id AS INTEGER)",
           )
           .all() as Row[]
       ).map(toOrder);
@@ -244,7 +247,41 @@ export function openOrderStore(path: string) {
     },
 
     markRejecting(orderId: bigint, reason: string): void {
-      update(orderId, ["seen", "validated"], { state: "rejecting", reason });
+      update(orderId, ["seen", "validated", "issued", "published"], { state: "rejecting", reason });
+    },
+
+    /** The requester cancelled the order on-chain: it is never published or settled by the CA. */
+    markCancelled(orderId: bigint): void {
+      update(orderId, ["seen", "validated", "issued", "published", "rejecting"], {
+        state: "cancelled",
+        settled_at: Date.now(),
+      });
+    },
+
+    /**
+     * Orders for the same name and kind as `order` with a larger id that passed validation and
+     * are not rejected or cancelled: each of them supersedes `order` (its records win).
+     */
+    newerOrders(order: Pick<StoredOrder, "orderId" | "dnsName" | "kind">): StoredOrder[] {
+      return (
+        db
+          .prepare(
+            "SELECT * FROM orders WHERE lower(dns_name) = lower(?) AND kind = ? AND CAST(order_id AS INTEGER) > CAST(? AS INTEGER) AND state IN ('validated', 'issued', 'published', 'fulfilled') ORDER BY CAST(order_id AS INTEGER)",
+          )
+          .all(order.dnsName, order.kind, order.orderId.toString()) as Row[]
+      ).map(toOrder);
+    },
+
+    /** The newest fulfilled order for the same name and kind as `order`, other than `order`. */
+    latestFulfilled(
+      order: Pick<StoredOrder, "orderId" | "dnsName" | "kind">,
+    ): StoredOrder | undefined {
+      const row = db
+        .prepare(
+          "SELECT * FROM orders WHERE lower(dns_name) = lower(?) AND kind = ? AND order_id != ? AND state = 'fulfilled' ORDER BY CAST(order_id AS INTEGER) DESC LIMIT 1",
+        )
+        .get(order.dnsName, order.kind, order.orderId.toString()) as Row | undefined;
+      return row ? toOrder(row) : undefined;
     },
 
     markRejected(orderId: bigint): void {

@@ -16,6 +16,7 @@ import { DEPLOY_OPTIONS, deployCommand } from "./commands/deploy.ts";
 import { DEV_OPTIONS, devCommand } from "./commands/dev.ts";
 import { DID_OPTIONS, didCommand } from "./commands/did.ts";
 import { KEYGEN_OPTIONS, keygenCommand } from "./commands/keygen.ts";
+import { LOG_VERIFY_OPTIONS, logVerifyCommand } from "./commands/log.ts";
 import { publishCommand } from "./commands/publish.ts";
 import { RECORDHASH_OPTIONS, recordhashCommand } from "./commands/recordhash.ts";
 import { RESIGN_OPTIONS, resignCommand } from "./commands/resign.ts";
@@ -156,6 +157,16 @@ export function buildProgram(): Command {
   ).action(run(1, deployCommand));
 
   registerCertificateCommands(program, run);
+
+  const log = program.command("log").description("the CA's public transparency log");
+  withOptions(
+    log
+      .command("verify <log>")
+      .description(
+        "audit the transparency log at <log> (an http(s) URL prefix or a directory), trusting only --key: the latest checkpoint's signature, with --certificate/--index that entry's inclusion, with --checkpoint the consistency of an earlier checkpoint",
+      ),
+    LOG_VERIFY_OPTIONS,
+  ).action(run(undefined, logVerifyCommand));
 
   return program;
 }

@@ -21,13 +21,32 @@ export function loadOrdersAbi(): OrdersAbi {
   }
 }
 
+/** The CertificateOrders ABI and creation bytecode (for `ensgate ca deploy`). */
+export function loadOrdersArtifact(): { abi: OrdersAbi; bytecode: `0x${string}` } {
+  const path = new URL(
+    "../artifacts/contracts/CertificateOrders.sol/CertificateOrders.json",
+    import.meta.url,
+  );
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as { abi: OrdersAbi; bytecode: `0x${string}` };
+  } catch {
+    throw new ClientError("the CertificateOrders artifact is missing: run `npx hardhat build`");
+  }
+}
+
 /** The `OrderRequested` event. */
 export const ORDER_REQUESTED_EVENT = parseAbi([
   "event OrderRequested(uint256 indexed orderId, address indexed requester, uint8 indexed kind, bytes dnsName, bytes csr, uint256 fee)",
 ])[0];
 
 /** `getOrder(orderId).status` values. */
-export const ORDER_STATUS = { None: 0, Pending: 1, Fulfilled: 2, Rejected: 3 } as const;
+export const ORDER_STATUS = {
+  None: 0,
+  Pending: 1,
+  Fulfilled: 2,
+  Rejected: 3,
+  Cancelled: 4,
+} as const;
 
 /** An order event, as the CA records it. */
 export type OrderEvent = {

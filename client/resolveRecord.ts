@@ -58,6 +58,8 @@ export type VerifiedRecord = {
   rule: string;
   version: number;
   validUntil?: bigint | undefined;
+  /** Certificate records: the owner the certificate authority issued the record to. */
+  certifiedOwner?: Address | undefined;
 };
 
 /** A resolution: the decoded answer and, when a gateway answered, the verified record. */
@@ -170,6 +172,7 @@ async function verifyLookup(
         rule: verification.rule,
         version: verification.version,
         validUntil: verification.validUntil,
+        certifiedOwner: verification.certifiedOwner,
       };
   }
   throw new ClientError(

@@ -9,9 +9,11 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 ///         (0 = intermediate CA for a domain, 1 = end-entity for a name), paying the kind's fee.
 ///         The CA service watches `OrderRequested`, validates the order off-chain (ownership, CSR)
 ///         and either `fulfil`s it (certificate hash and where the chain is published) or
-///         `reject`s it with a reason, which credits the fee back to the requester.
+///         `reject`s it with a reason, which credits the fee back to the requester. An order the
+///         CA has not settled within `settlementTimeout` of its request may be `cancel`led by its
+///         requester, which credits the fee back as well.
 /// @dev Payments: the fee of an order is held in escrow until the order is settled. Fulfilment
-///      moves it to the admin's earned fees; rejection credits it to the requester. Overpayment
+///      moves it to the admin's earned fees; rejection and cancellation credit it to the requester. Overpayment
 ///      is never kept: the excess is credited to the requester at once. Credits are pulled with
 ///      `withdrawRefund` (pull payment), so no function pushes ether except the two withdrawals,
 ///      which zero the balance before the transfer (checks-effects-interactions) and are
@@ -39,13 +41,24 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
     /// @dev Number of kinds; a kind byte is valid when it is below this.
     uint8 private constant KIND_COUNT = 2;
 
+    /// @notice Settlement timeout a new contract starts with.
+    uint256 public constant DEFAULT_SETTLEMENT_TIMEOUT = 1 hours;
+
+    /// @notice Shortest settlement timeout the admin may set (the CA needs time to confirm).
+    uint256 public constant MIN_SETTLEMENT_TIMEOUT = 1 minutes;
+
+    /// @notice Longest settlement timeout the admin may set: bounds how long a fee can be held.
+    uint256 public constant MAX_SETTLEMENT_TIMEOUT = 7 days;
+
     /// @notice Life cycle of an order: `None` (no such order), `Pending`, then exactly one of
-    ///         `Fulfilled` or `Rejected`.
+    ///         `Fulfilled`, `Rejected` (by the CA) or `Cancelled` (by the requester, after the
+    ///         settlement timeout).
     enum Status {
         None,
         Pending,
         Fulfilled,
-        Rejected
+        Rejected,
+        Cancelled
     }
 
     /// @notice What the contract keeps of an order (the name and CSR live in the event only).
@@ -53,6 +66,8 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
         address requester;
         uint8 kind;
         Status status;
+        /// @dev `block.timestamp` of the request (packed with the three fields above).
+        uint64 requestedAt;
         uint256 fee;
         bytes32 certificateHash;
     }
@@ -73,7 +88,12 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
     /// @notice Fees of pending orders (in escrow until fulfilled or rejected).
     uint256 public escrowedFees;
 
-    /// @notice Ether each account may pull with `withdrawRefund` (rejections and overpayments).
+    /// @notice Seconds after its request from which the requester may cancel a pending order.
+    ///         A change applies to pending orders too; it stays within the MIN/MAX bounds.
+    uint256 public settlementTimeout;
+
+    /// @notice Ether each account may pull with `withdrawRefund` (rejections, cancellations and
+    ///         overpayments).
     mapping(address account => uint256 amount) public refunds;
 
     /// @dev Orders by id.
@@ -111,7 +131,14 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
     /// @param refund The amount credited.
     event OrderRejected(uint256 indexed orderId, string reason, uint256 refund);
 
-    /// @notice `amount` was credited to `account` (rejection or overpayment) for `orderId`.
+    /// @notice The requester cancelled an order the CA had not settled in time; its fee was
+    ///         credited back to the requester.
+    /// @param orderId The order.
+    /// @param refund The amount credited.
+    event OrderCancelled(uint256 indexed orderId, uint256 refund);
+
+    /// @notice `amount` was credited to `account` (rejection, cancellation or overpayment) for
+    ///         `orderId`.
     event RefundCredited(address indexed account, uint256 indexed orderId, uint256 amount);
 
     /// @notice `account` pulled its credited refunds.
@@ -119,6 +146,9 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
 
     /// @notice The admin changed the fee of `kind`.
     event FeeChanged(uint8 indexed kind, uint256 previousFee, uint256 newFee);
+
+    /// @notice The admin changed the settlement timeout (seconds).
+    event SettlementTimeoutChanged(uint256 previousTimeout, uint256 newTimeout);
 
     /// @notice The admin withdrew the earned fees to `to`.
     event FeesWithdrawn(address indexed to, uint256 amount);
@@ -143,8 +173,17 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
     /// @notice `msg.value` is below the kind's fee.
     error InsufficientPayment(uint256 required, uint256 sent);
 
-    /// @notice The order does not exist or is already fulfilled or rejected.
+    /// @notice The order does not exist or is already fulfilled, rejected or cancelled.
     error OrderNotPending(uint256 orderId, Status status);
+
+    /// @notice Only the order's requester may cancel it.
+    error NotRequester(uint256 orderId, address caller);
+
+    /// @notice The order may be cancelled from `cancellableAt` (unix seconds) on.
+    error SettlementTimeoutNotReached(uint256 orderId, uint256 cancellableAt);
+
+    /// @notice A settlement timeout outside `MIN_SETTLEMENT_TIMEOUT`..`MAX_SETTLEMENT_TIMEOUT`.
+    error InvalidSettlementTimeout(uint256 timeout, uint256 minTimeout, uint256 maxTimeout);
 
     /// @notice `fulfil` needs a non-zero certificate hash.
     error EmptyCertificateHash();
@@ -162,7 +201,9 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
     // Construction
     // ----------------------------------------------------------------------------------------
 
-    /// @notice Sets the admin, the CA service account and the initial fees.
+    /// @notice Sets the admin, the CA service account, the initial fees and the default
+    ///         settlement timeout (`DEFAULT_SETTLEMENT_TIMEOUT`, changed with
+    ///         `setSettlementTimeout`).
     /// @param admin Holder of `DEFAULT_ADMIN_ROLE` (fees, roles, fee withdrawal).
     /// @param ca Holder of `CA_ROLE` (fulfil and reject); may be the zero address to grant later.
     /// @param intermediateFee Fee of a kind-0 order, in wei.
@@ -173,6 +214,7 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
         if (ca != address(0)) _grantRole(CA_ROLE, ca);
         _setFee(KIND_INTERMEDIATE, intermediateFee);
         _setFee(KIND_END_ENTITY, endEntityFee);
+        _setSettlementTimeout(DEFAULT_SETTLEMENT_TIMEOUT);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -202,7 +244,12 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
 
         orderId = nextOrderId++;
         _orders[orderId] = Order({
-            requester: msg.sender, kind: kind, status: Status.Pending, fee: fee, certificateHash: bytes32(0)
+            requester: msg.sender,
+            kind: kind,
+            status: Status.Pending,
+            requestedAt: uint64(block.timestamp),
+            fee: fee,
+            certificateHash: bytes32(0)
         });
         escrowedFees += fee;
         emit OrderRequested(orderId, msg.sender, kind, dnsName, csr, fee);
@@ -214,7 +261,28 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
         }
     }
 
-    /// @notice Pulls every refund credited to the caller (rejected orders and overpayments).
+    /// @notice Cancels the caller's pending order once the CA has left it unsettled for
+    ///         `settlementTimeout`, and credits its fee back (pull it with `withdrawRefund`).
+    /// @dev A cancelled order can no longer be fulfilled or rejected (`OrderNotPending`); the CA
+    ///      reads the status before publishing and skips it. No ether moves here.
+    /// @param orderId The order.
+    function cancel(uint256 orderId) external {
+        Order storage order = _pendingOrder(orderId);
+        if (order.requester != msg.sender) revert NotRequester(orderId, msg.sender);
+        uint256 cancellableAt = cancellableAtOf(orderId);
+        if (block.timestamp < cancellableAt) revert SettlementTimeoutNotReached(orderId, cancellableAt);
+        order.status = Status.Cancelled;
+        uint256 fee = order.fee;
+        escrowedFees -= fee;
+        emit OrderCancelled(orderId, fee);
+        if (fee > 0) {
+            refunds[msg.sender] += fee;
+            emit RefundCredited(msg.sender, orderId, fee);
+        }
+    }
+
+    /// @notice Pulls every refund credited to the caller (rejected and cancelled orders,
+    ///         overpayments).
     /// @return amount The amount sent.
     function withdrawRefund() external nonReentrant returns (uint256 amount) {
         amount = refunds[msg.sender];
@@ -274,6 +342,13 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
         _setFee(kind, fee);
     }
 
+    /// @notice Sets the settlement timeout, in seconds (`MIN_SETTLEMENT_TIMEOUT` to
+    ///         `MAX_SETTLEMENT_TIMEOUT`); it applies to pending orders too.
+    /// @param timeout The new timeout.
+    function setSettlementTimeout(uint256 timeout) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setSettlementTimeout(timeout);
+    }
+
     /// @notice Sends the fees of fulfilled orders to `to`; escrow and refunds are never touched.
     /// @param to The recipient.
     /// @return amount The amount sent.
@@ -302,6 +377,15 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
         return _orders[orderId];
     }
 
+    /// @notice When the requester may cancel an order (unix seconds): its request time plus the
+    ///         current `settlementTimeout` (0 for an unknown order).
+    /// @param orderId The order.
+    /// @return The first timestamp at which `cancel` succeeds, while the order is pending.
+    function cancellableAtOf(uint256 orderId) public view returns (uint256) {
+        uint256 requestedAt = _orders[orderId].requestedAt;
+        return requestedAt == 0 ? 0 : requestedAt + settlementTimeout;
+    }
+
     // ----------------------------------------------------------------------------------------
     // Internals
     // ----------------------------------------------------------------------------------------
@@ -310,6 +394,15 @@ contract CertificateOrders is AccessControl, ReentrancyGuard {
     function _setFee(uint8 kind, uint256 fee) private {
         emit FeeChanged(kind, fees[kind], fee);
         fees[kind] = fee;
+    }
+
+    /// @dev Checks the bounds, then sets the timeout and emits `SettlementTimeoutChanged`.
+    function _setSettlementTimeout(uint256 timeout) private {
+        if (timeout < MIN_SETTLEMENT_TIMEOUT || timeout > MAX_SETTLEMENT_TIMEOUT) {
+            revert InvalidSettlementTimeout(timeout, MIN_SETTLEMENT_TIMEOUT, MAX_SETTLEMENT_TIMEOUT);
+        }
+        emit SettlementTimeoutChanged(settlementTimeout, timeout);
+        settlementTimeout = timeout;
     }
 
     /// @dev The order, which must be pending.

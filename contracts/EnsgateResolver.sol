@@ -60,6 +60,7 @@ contract EnsgateResolver is
         uint256 deadline;
         uint256 kind;
         address owner; // the name's owner, or the CA's signer for a certificate record
+        address nameOwner; // certificate records: the name's owner, whom the record must be issued to
         uint256 epoch;
         uint256 contentTypes; // ABI requests: the requested bitmask
         bytes name; // dotted name: SIGN 3/4 `Origin`
@@ -124,11 +125,15 @@ contract EnsgateResolver is
 
         Lookup memory lookup;
         Tree memory tree;
+        (address owner,) = _nameOwner(name, offsets, nodes);
         if (request.certificate) {
+            // The CA's records are read from the CA's tree and signed by the CA, but only for the
+            // owner they were issued to: the callback checks the record's certified owner.
             (lookup.owner, tree) = _certificateTree();
+            lookup.nameOwner = owner;
         } else {
-            (lookup.owner,) = _nameOwner(name, offsets, nodes);
-            tree = _treeOf(lookup.owner, nodes);
+            lookup.owner = owner;
+            tree = _treeOf(owner, nodes);
             lookup.nodes = nodes;
         }
         if (tree.ipnsKey == 0) return SignedRecord.emptyAnswer(request.kind);
@@ -150,8 +155,10 @@ contract EnsgateResolver is
     }
 
     /// @notice EIP-3668 callback: verifies the record file's `data` and returns the answer.
-    /// @dev Order (= lib/recordFile/verifyRecord.ts): decode; result well-formed; v2 expiry; epoch;
-    ///      SIGN 4; signer is the owner, approved on-chain, or approved by the owner's SIGN 3.
+    /// @dev Order (= lib/recordFile/verifyRecord.ts): decode (a certificate lookup takes only a
+    ///      certificate record, and no other lookup one); result well-formed; v2 expiry; epoch;
+    ///      certified owner; SIGN 4; signer is the owner, approved on-chain, or approved by the
+    ///      owner's SIGN 3.
     ///      An empty `response` means "record not set" and returns the empty answer: a gateway can
     ///      hide a record that way, never forge one.
     /// @param response The record file's `data`, or empty bytes.
@@ -162,6 +169,8 @@ contract EnsgateResolver is
         if (response.length == 0) return SignedRecord.emptyAnswer(lookup.kind);
 
         SignedRecord.Record memory record = SignedRecord.decode(response);
+        bool certificateLookup = lookup.nameOwner != address(0);
+        if (record.certificate != certificateLookup) revert MalformedRecord();
         uint256 contentType = SignedRecord.checkResult(lookup.kind, lookup.contentTypes, record.result);
         if (lookup.kind == RecordRequest.KIND_ABI) {
             lookup.recordType = bytes.concat("abi/", EnsgateEncoding.decimal(contentType));
@@ -169,6 +178,9 @@ contract EnsgateResolver is
         if (record.v2 && block.timestamp > record.validUntil) revert RecordExpired(record.validUntil);
         if (record.epoch < lookup.epoch) revert StaleEpoch(record.epoch, lookup.epoch);
         if (record.epoch > lookup.epoch) revert FutureEpoch(record.epoch, lookup.epoch);
+        if (record.certifiedOwner != lookup.nameOwner) {
+            revert CertificateOwnerChanged(record.certifiedOwner, lookup.nameOwner);
+        }
 
         // Each account's CAIP-10 id is formatted once: the signer's appears in SIGN 4 and SIGN 3.
         bytes memory signerAccount = RecordMessages.caip10(block.chainid, record.signer);
@@ -182,6 +194,7 @@ contract EnsgateResolver is
                 validUntil: record.validUntil,
                 epoch: record.epoch,
                 resolver: resolverAccount,
+                nameOwner: certificateLookup ? RecordMessages.caip10(block.chainid, lookup.nameOwner) : bytes(""),
                 signer: signerAccount
             })
         );

@@ -9,13 +9,13 @@ import {
 } from "viem";
 import { getEnsText } from "viem/actions";
 import {
+  CERTIFICATE_CHAIN_TEXT_KEYS,
   ENS_REGISTRY_ADDRESS,
   type EnsDidNetworks,
   type EnsDidReader,
   effectiveOwner,
   NAME_WRAPPER_ADDRESSES,
   namehash,
-  TLS_CHAIN_TEXT_KEY,
 } from "../lib/index.ts";
 
 const REGISTRY_CHAINS = new Set([1, 5, 17000, 11155111]);
@@ -37,8 +37,8 @@ export type ViemEnsReaderOptions = {
   readonly registryAddresses?: Readonly<Record<string, Address>>;
   /** Defaults to `NAME_WRAPPER_ADDRESSES` by chain id; without one, wrapped names report the wrapper. */
   readonly nameWrapperAddresses?: Readonly<Record<string, Address>>;
-  /** Text record key of the certificate chain; defaults to `TLS_CHAIN_TEXT_KEY`. */
-  readonly certificateTextKey?: string;
+  /** Text record keys of certificate chains; defaults to `CERTIFICATE_CHAIN_TEXT_KEYS` (the CA's, the owner's). */
+  readonly certificateTextKeys?: readonly string[];
   /** CCIP-Read batch gateway URLs passed to the UniversalResolver; defaults to viem's local one. */
   readonly gatewayUrls?: string[];
 };
@@ -109,8 +109,9 @@ export function createViemEnsReader(
     },
     readText,
     async readCertificates(name, network) {
-      const chain = await readText(name, options.certificateTextKey ?? TLS_CHAIN_TEXT_KEY, network);
-      return chain ? [chain] : [];
+      const keys = options.certificateTextKeys ?? CERTIFICATE_CHAIN_TEXT_KEYS;
+      const chains = await Promise.all(keys.map((key) => readText(name, key, network)));
+      return chains.filter((chain): chain is string => Boolean(chain));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { cors, Router } from "itty-router";
+import { type createBridgeAnswerer, DNS_QUERY_PATH, handleDnsOverHttps } from "../bridge/index.ts";
 import {
   DID_DRIVER_PATH_PREFIX,
   type DidResolve,
@@ -26,6 +27,11 @@ export type GatewayOptions = ResolveOffchainOptions & {
    */
   resolveDid?: DidResolve | undefined;
   /**
+   * The DNS bridge behind `GET/POST /dns-query` (DNS over HTTPS, docs/bridge.md), mounted only
+   * when ENSGATE_BRIDGE_RPC_URL is set. Without it the route answers 404.
+   */
+  dnsBridge?: ReturnType<typeof createBridgeAnswerer> | undefined;
+  /**
    * Told how each lookup was answered (for logs and metrics): `hit` from the lookup or record
    * cache, else `miss` and the source that answered (`none` when no source had the file).
    */
@@ -42,7 +48,8 @@ const CORS_HEADERS = { "access-control-allow-origin": "*" };
  * The ensgate gateway as a fetch handler, the same on Node and Cloudflare Workers:
  * EIP-3668 `GET /:sender/:data` and `POST /` for the resolver's `resolveOffchain` lookups,
  * `GET /health` reporting each source's reachability, and `GET /1.0/identifiers/{did}` resolving
- * did:ens DIDs (DIF Universal Resolver driver API, docs/did.md). CORS is open.
+ * did:ens DIDs (DIF Universal Resolver driver API, docs/did.md), and `/dns-query` (DNS over HTTPS
+ * of the DNS bridge, docs/bridge.md). CORS is open.
  *
  * A lookup is read once: the URL path sliced once, the lookup cache asked once (before anything
  * is decoded: a hit is an answer verified for the same sender and callData), on a miss the
@@ -123,6 +130,15 @@ export function createGateway(options: GatewayOptions) {
   });
   const resolveDid = options.resolveDid ?? resolveWithoutNetworks;
   router.all(`${DID_DRIVER_PATH_PREFIX}*`, (request) => handleDidRequest(request, resolveDid));
+  const { dnsBridge } = options;
+  router.all(DNS_QUERY_PATH, (request) =>
+    dnsBridge
+      ? handleDnsOverHttps(request, dnsBridge)
+      : Response.json(
+          { message: "the DNS bridge is not configured on this gateway (ENSGATE_BRIDGE_RPC_URL)" },
+          { status: 404 },
+        ),
+  );
   router.all("*", () =>
     Response.json(
       { message: "not found: use GET /:sender/:data or POST / (EIP-3668)" },
@@ -134,7 +150,7 @@ export function createGateway(options: GatewayOptions) {
     /** CCIP-Read requests go straight to the CCIP-Read router; the other routes to itty-router. */
     fetch: (request: Request): Response | Promise<Response> => {
       const path = pathOf(request.url);
-      if (!path.startsWith(DID_DRIVER_PATH_PREFIX)) {
+      if (!path.startsWith(DID_DRIVER_PATH_PREFIX) && path !== DNS_QUERY_PATH) {
         const answer = ccip.handle(request, path);
         if (answer) return answer;
       }

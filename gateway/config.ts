@@ -1,3 +1,4 @@
+import { type BridgeConfig, parseBridgeConfig } from "../bridge/config.ts";
 import { type DidNetworkSpec, parseDidNetworks } from "../did/networks.ts";
 import { describeError } from "../lib/index.ts";
 import { GatewayError } from "./errors.ts";
@@ -28,6 +29,8 @@ export type GatewayConfig = {
   rpcUrl: string | undefined;
   /** Networks `GET /1.0/identifiers/{did}` resolves did:ens on (docs/did.md); none by default. */
   didNetworks: DidNetworkSpec[];
+  /** The DNS bridge behind `/dns-query` (ENSGATE_BRIDGE_*, docs/bridge.md); none by default. */
+  bridge: BridgeConfig | undefined;
 };
 
 /** A setting that does not parse; names the variable. */
@@ -123,6 +126,7 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
     ...serverTimeouts(positive),
     rpcUrl: rpcUrl === "" ? undefined : checkedUrl("ENSGATE_RPC_URL", rpcUrl),
     didNetworks,
+    bridge: parseBridgeConfig(env),
   };
 }
 

@@ -97,6 +97,7 @@ export async function answerResolveOffchain(
     const fileRequest: RecordRequest =
       request.type === "abi" ? parseRecordType(recordType) : request;
     const path = buildRecordFilePath(name, fileRequest);
+    checkRecordPathSize(path);
     const key = buildRecordCacheKey({
       resolver: sender,
       chainId: call.chainId,
@@ -189,6 +190,24 @@ export async function answerResolveOffchain(
     }
   }
   return { data: "0x", source: "none", cached: false, ttlSeconds: options.missingTtlSeconds };
+}
+
+/**
+ * Longest record file path a lookup may ask for, percent-encoded as sources put it in a URL. A
+ * longer one (a text key of thousands of characters) is bad input: no HTTP gateway would take
+ * its URL (8 KiB is a common limit), and its refusal would otherwise be a 502.
+ */
+export const MAX_RECORD_PATH_BYTES = 4096;
+
+/** Throws a 400 naming `data` when `path` is over `MAX_RECORD_PATH_BYTES` percent-encoded. */
+function checkRecordPathSize(path: string): void {
+  const size = path.split("/").map(encodeURIComponent).join("/").length;
+  if (size > MAX_RECORD_PATH_BYTES)
+    throw new BadRequestError(
+      `data: the record file path is ${size} bytes percent-encoded, over the ${MAX_RECORD_PATH_BYTES} the gateway reads`,
+      400,
+      "data",
+    );
 }
 
 /** A cache entry (found under the key of what it was verified for) is served until its validUntil. */

@@ -7,6 +7,7 @@ export {
   type BuildDidDocumentParameters,
   buildCertificateMethod,
   buildDidDocument,
+  CERTIFICATE_CHAIN_TEXT_KEYS,
   type CertificateJwk,
   type CertificateMethodBuild,
   type CertificateVerificationMethod,
@@ -51,6 +52,27 @@ export {
   UnknownNetworkError,
   UnsupportedDidMethodError,
 } from "./did/index.ts";
+export {
+  BRIDGE_DNS_TYPES,
+  type BridgeQueryName,
+  type BridgeRecord,
+  bridgeOwnerName,
+  bridgeRRset,
+  canonicalDnsName,
+  certificatePinRecord,
+  clampTtl,
+  DEFAULT_DNS_BRIDGE_ZONE,
+  DNSLINK_LABEL,
+  dnslinkFromContenthash,
+  dnslinkRecord,
+  dnslinkTarget,
+  type Freshness,
+  MAX_BRIDGE_TTL,
+  nsRecords,
+  parseBridgeQueryName,
+  soaRecord,
+  type ZoneApex,
+} from "./dns/index.ts";
 export { describeError, EnsgateError, type EnsgateErrorOptions } from "./errors/base.ts";
 export { KeygenInputError } from "./errors/keys.ts";
 export { MissingResolverError } from "./errors/message.ts";
@@ -116,6 +138,8 @@ export { assertCanonicalSignature } from "./recordFile/signatureFormat.ts";
 export {
   decodeSignedRecordData,
   encodeSignedRecordData,
+  SIGNED_CERTIFICATE_RECORD_SELECTOR,
+  SIGNED_CERTIFICATE_RECORD_SIGNATURE,
   SIGNED_RECORD_V1_SELECTOR,
   SIGNED_RECORD_V1_SIGNATURE,
   SIGNED_RECORD_V2_SELECTOR,
@@ -138,6 +162,10 @@ export {
   type SignerRule,
   verifyRecord,
 } from "./recordFile/verifyRecord.ts";
+export {
+  CERTIFICATE_TEXT_KEY_PREFIX,
+  isCertificateRecordRequest,
+} from "./records/certificateRecordKeys.ts";
 export { normalizeHexBytes } from "./records/hexBytes.ts";
 export { decodeRecordCall, encodeRecordCall, type RecordCall } from "./records/recordCall.ts";
 export {
@@ -180,6 +208,7 @@ export { formatContenthash, parseContenthash } from "./records/values/contenthas
 export {
   DNS_RESOURCE_TYPES,
   type DnsRecordEntry,
+  decodeDnsRRset,
   formatDnsZone,
   getDnsResourceType,
   hashDnsOwnerName,

@@ -2,7 +2,9 @@
 // record type, published the way an owner would. Stays up until Ctrl-C.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import dnsPacket from "dns-packet";
 import type { Address, Hex, LocalAccount } from "viem";
+import { startDnsServer } from "../../bridge/udpTcpServer.ts";
 import { deriveStoredKeys } from "../../client/keygen.ts";
 import { saveKeys } from "../../client/keyStore.ts";
 import { publishTree } from "../../client/publishTree.ts";
@@ -15,7 +17,7 @@ import {
   namehash,
   signRecordTree,
 } from "../../lib/index.ts";
-import { demoRecordSet } from "../../scripts/stack/demoRecords.ts";
+import { demoRecordSet, dnsDemoRecordSet } from "../../scripts/stack/demoRecords.ts";
 import { createApproval } from "../approvals.ts";
 import type { CommandContext } from "../context.ts";
 import { announceDevnet, embeddedStoreOf } from "../devnet.ts";
@@ -32,6 +34,13 @@ function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
+/**
+ * The private key of the demo name's owner: Hardhat's development account 1, public and funded on
+ * the local chain only. The printed `cert request` line uses it.
+ */
+const DEV_OWNER_PRIVATE_KEY: Hex =
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
 /** The demo name `ensgate dev` registers and publishes. */
 export const DEMO_NAME = "demo.eth";
 
@@ -40,6 +49,9 @@ export const DEV_OPTIONS = {
   "--rpc-port <port>": "JSON-RPC port (default: a free one)",
   "--gateway-port <port>": "ensgate gateway port (default: a free one)",
   "--ipfs-port <port>": "IPFS path gateway port (default: a free one)",
+  "--dns-port <port>": "DNS bridge port, UDP and TCP (default: a free one)",
+  "--ca-port <port>":
+    "certificate authority HTTP port: CRLs, renewal info, revocations, log (default: a free one)",
 } as const satisfies OptionSpecs;
 
 /** Starts the devnet and keeps it up until SIGINT/SIGTERM; `ready` is called once it serves. */
@@ -51,6 +63,9 @@ export async function devCommand(
   const port = (value: string | undefined) => (value === undefined ? undefined : Number(value));
   // The local stack needs Hardhat's runtime (its config is found from the project root).
   const { startLocalStack } = await import("../../scripts/stack/localStack.ts");
+  const { freshCaFolder, runCertificateAuthority } = await import("../../scripts/stack/caStack.ts");
+  // A certificate authority comes with the devnet: a fresh one, since the chain starts empty.
+  const caFolder = await freshCaFolder(resolve(config.dataDir, "dev-ca"));
   const stack = await startLocalStack({
     dataDir: config.dataDir,
     ports: {
@@ -59,6 +74,10 @@ export async function devCommand(
       ipfsGateway: port(options.ipfsPort),
     },
     log: (line) => output.step(line),
+    withCertificateAuthority: {
+      signer: caFolder.identity.signer,
+      recordhash: caFolder.recordhash,
+    },
   });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -72,6 +91,9 @@ export async function devCommand(
   process.once("SIGTERM", () => void stop("SIGTERM"));
 
   const owner = stack.accounts[1] as LocalAccount;
+  const { privateKeyToAccount: accountOf } = await import("viem/accounts");
+  if (accountOf(DEV_OWNER_PRIVATE_KEY).address !== owner.address)
+    throw new Error("the devnet's owner account is not Hardhat's development account 1");
   let recordhash: Hex = "0x";
   try {
     const chainId = stack.chain.id;
@@ -95,7 +117,7 @@ export async function devCommand(
     const { privateKeyToAccount } = await import("viem/accounts");
     const files = await signRecordTree({
       name: DEMO_NAME,
-      records: demoRecordSet(DEMO_NAME, owner.address),
+      records: [...demoRecordSet(DEMO_NAME, owner.address), ...dnsDemoRecordSet(DEMO_NAME)],
       signer: privateKeyToAccount(keys.signerPrivateKey),
       owner: owner.address,
       chainId,
@@ -132,6 +154,30 @@ export async function devCommand(
     throw error;
   }
 
+  output.step(`starting the DNS bridge for ${stack.dnsZone} (UDP and TCP)`);
+  let dns: Awaited<ReturnType<typeof startDnsServer>>;
+  try {
+    dns = await startDnsServer({ answerer: stack.bridge, port: port(options.dnsPort) ?? 0 });
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  output.step("starting the certificate authority (orders, CRLs, renewals, transparency log)");
+  let ca: Awaited<ReturnType<typeof runCertificateAuthority>>;
+  try {
+    ca = await runCertificateAuthority(stack, caFolder, { port: port(options.caPort) ?? 0 });
+  } catch (error) {
+    await dns.close();
+    await stack.stop();
+    throw error;
+  }
+  const stopStack = stack.stop;
+  stack.stop = async () => {
+    await ca.stop();
+    await dns.close();
+    await stopStack();
+  };
+
   const dataDir = resolve(config.dataDir);
   const withdraw = announceDevnet({
     rpcUrl: stack.rpcUrl,
@@ -152,6 +198,15 @@ export async function devCommand(
     ipfsGatewayUrl: stack.ipfsGatewayUrl,
     owner: owner.address,
     recordhash,
+    dnsZone: stack.dnsZone,
+    dnsServer: `${dns.host}:${dns.port}`,
+    dnsQueryUrl: stack.dnsQueryUrl,
+    certificateOrders: stack.certificateOrders as Address,
+    caUrl: ca.url,
+    caRoot: ca.folder.rootPemPath,
+    logVerifierKey: ca.certificateLog.verifierKey,
+    logAnchor: ca.logAnchor,
+    ownerPrivateKey: DEV_OWNER_PRIVATE_KEY,
   };
   output.result(devInstructions(info), info);
   // Stay up: the signal handlers above end the process.
@@ -172,7 +227,22 @@ function devInstructions(info: {
   ipfsGatewayUrl: string;
   owner: Address;
   recordhash: Hex;
+  dnsZone: string;
+  dnsServer: string;
+  dnsQueryUrl: string;
+  certificateOrders: Address;
+  caUrl: string;
+  caRoot: string;
+  logVerifierKey: string;
+  logAnchor: Address;
+  ownerPrivateKey: Hex;
 }): string[] {
+  const [dnsHost, dnsPort] = info.dnsServer.split(":") as [string, string];
+  const bridged = `${info.name.slice(0, -".eth".length)}.${info.dnsZone}`;
+  // RFC 8484 GET: the DNS query for <name> TXT, base64url without padding.
+  const dohQuery = Buffer.from(
+    dnsPacket.encode({ type: "query", id: 0, questions: [{ type: "TXT", name: bridged }] }),
+  ).toString("base64url");
   // The exact lookup the resolver sends for text(demo.eth, "avatar"), answered by the gateway.
   const callData: Hex = encodeResolveOffchainCall({
     dnsName: dnsEncodeName(info.name),
@@ -223,6 +293,16 @@ function devInstructions(info: {
     "did:ens (DID document from the owner and the verified DID text records):",
     `  curl ${info.gatewayUrl}/1.0/identifiers/did:ens:localhost:${info.name}`,
     `  ${ENSGATE_BIN} did ${info.name} --rpc ${info.rpcUrl} --registry ${info.registry} --universal-resolver ${info.universalResolver}`,
+    "",
+    `the DNS bridge (${info.dnsZone}: <labels>.${info.dnsZone} is <labels>.eth, answers verified like a client's):`,
+    `  dig @${dnsHost} -p ${dnsPort} www.${bridged} A +norecurse`,
+    `  dig @${dnsHost} -p ${dnsPort} ${bridged} TXT +tcp +norecurse`,
+    `  curl -s -H 'accept: application/dns-message' '${info.dnsQueryUrl}?dns=${dohQuery}' | tr -c '[:print:]' .`,
+    "",
+    `certificates (the devnet's CA: orders on ${info.certificateOrders}; CRLs, renewal info, revocations and the transparency log at ${info.caUrl}):`,
+    `  ENSGATE_PRIVATE_KEY=${info.ownerPrivateKey} ${ENSGATE_BIN} cert request www.${info.name} --orders ${info.certificateOrders} --out ./tls --rpc ${info.rpcUrl} --resolver ${info.resolver} --registry ${info.registry}`,
+    `  ${ENSGATE_BIN} cert show www.${info.name} --root ${shellQuote(info.caRoot)} --rpc ${info.rpcUrl} --resolver ${info.resolver} --registry ${info.registry}`,
+    `  ${ENSGATE_BIN} log verify ${info.caUrl}/log --key ${shellQuote(info.logVerifierKey)} --anchor ${info.logAnchor} --rpc ${info.rpcUrl}`,
     "",
     "Ctrl-C stops everything; records stay in the data folder for the next start.",
   ];

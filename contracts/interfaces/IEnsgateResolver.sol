@@ -40,7 +40,9 @@ interface IEnsgateResolver {
 
     // ----- resolveCallback(): record rejections, in the order the library checks them -----
 
-    /// @notice The response is neither empty nor a `signedRecord`/`signedRecordV2` payload (lib: malformedRecord).
+    /// @notice The response is neither empty nor a `signedRecord`/`signedRecordV2` payload, or its
+    ///         form does not fit the lookup: a certificate lookup takes only a
+    ///         `signedCertificateRecord`, any other lookup never one (lib: malformedRecord).
     error MalformedRecord();
     /// @notice The signed result is not the canonical ABI encoding the request returns (lib: invalidResult).
     error InvalidResult();
@@ -50,6 +52,9 @@ interface IEnsgateResolver {
     error StaleEpoch(uint256 recordEpoch, uint256 currentEpoch);
     /// @notice The record's epoch is above the name's epoch (lib: futureEpoch).
     error FutureEpoch(uint256 recordEpoch, uint256 currentEpoch);
+    /// @notice A certificate record issued to an owner who no longer holds the name: transferred,
+    ///         or expired and registered again (lib: certificateOwnerChanged).
+    error CertificateOwnerChanged(address certifiedOwner, address currentOwner);
     /// @notice SIGN 4 is not a canonical signature of the record by the claimed signer (lib: invalidRecordSignature).
     error InvalidRecordSignature();
     /// @notice The SIGN 3 approval is not a canonical signature by the owner (lib: invalidApproval).

@@ -21,7 +21,11 @@ import {EnsgateEncoding} from "./EnsgateEncoding.sol";
 ///          Valid Until: 1767225600                       (v2)
 ///          Epoch: 0                                      (v2)
 ///          Resolver: eip155:1:0x<resolver, EIP-55>       (v2)
+///          Name Owner: eip155:1:0x<owner, EIP-55>        (certificate records only)
 ///          Signed By: eip155:1:0x<signer, EIP-55>
+///
+///      `Name Owner` binds a certificate authority's record to the owner the certificate was issued
+///      to: after a transfer the record no longer verifies for the name.
 library RecordMessages {
     /// @notice What SIGN 4 binds. Accounts are CAIP-10 account ids (`caip10`), formatted once by
     ///         the caller: the signer's appears in SIGN 4 and SIGN 3, the resolver's is fixed.
@@ -33,6 +37,7 @@ library RecordMessages {
         uint256 validUntil; // v2
         uint256 epoch; // v2
         bytes resolver; // v2: the resolver's CAIP-10 account id
+        bytes nameOwner; // certificate records: the certified owner's CAIP-10 id; empty otherwise
         bytes signer; // the signer's CAIP-10 account id
     }
 
@@ -46,9 +51,9 @@ library RecordMessages {
         bytes owner;
     }
 
-    /// @dev Room for a message's fixed text and decimals: the longest (v2 SIGN 4 with 78-digit
-    ///      numbers) needs 344 bytes, plus 32 for the last MSTORE's spill.
-    uint256 private constant FIXED_TEXT_ROOM = 384;
+    /// @dev Room for a message's fixed text and decimals: the longest (a certificate record's
+    ///      SIGN 4 with 78-digit numbers) needs 357 bytes, plus 32 for the last MSTORE's spill.
+    uint256 private constant FIXED_TEXT_ROOM = 416;
     /// @dev Room before the message for the EIP-191 header and its decimal length.
     uint256 private constant HEADER_ROOM = 64;
     /// @dev The longest CAIP-10 id `caip10` writes (7 + 78 + 3 + 40), plus 32 for the last MSTORE's spill.
@@ -62,7 +67,8 @@ library RecordMessages {
     /// @return The digest `ECDSA.recover` checks.
     function recordDigest(RecordMessage memory message) internal pure returns (bytes32) {
         uint256 start = _reserve(
-            message.name.length + message.recordType.length + message.resolver.length + message.signer.length
+            message.name.length + message.recordType.length + message.resolver.length + message.nameOwner.length
+                + message.signer.length
         );
         uint256 w = _put(start, "Requesting Signature To Update E", 32);
         w = _put(w, "NS Record\n\nOrigin: ", 19);
@@ -78,6 +84,10 @@ library RecordMessages {
             w = EnsgateEncoding.writeDecimal(w, message.epoch);
             w = _put(w, "\nResolver: ", 11);
             w = _putBytes(w, message.resolver);
+        }
+        if (message.nameOwner.length != 0) {
+            w = _put(w, "\nName Owner: ", 13);
+            w = _putBytes(w, message.nameOwner);
         }
         w = _put(w, "\nSigned By: ", 12);
         w = _putBytes(w, message.signer);
@@ -166,6 +176,7 @@ library RecordMessages {
                 message.resolver
             );
         }
+        if (message.nameOwner.length != 0) text = bytes.concat(text, "\nName Owner: ", message.nameOwner);
         text = bytes.concat(text, "\nSigned By: ", message.signer);
         return MessageHashUtils.toEthSignedMessageHash(text);
     }

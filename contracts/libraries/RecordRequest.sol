@@ -27,13 +27,12 @@ library RecordRequest {
     uint8 internal constant KIND_PUBKEY = 4; // pubkey
     uint8 internal constant KIND_ABI = 5; // ABI(node, contentTypes)
 
-    /// @dev The certificate record types (lib/certs/certificateRecordTypes.ts `isCertificateRecordRequest`).
-    bytes internal constant CERTIFICATE_CHAIN_TEXT_KEY = "org.ensgate.tls.chain";
-    /// @dev Compared by length first, then hash: hashing the constant at run time costs about 550 gas,
-    ///      and reading `CERTIFICATE_CHAIN_TEXT_KEY.length` copies the constant to memory first.
-    bytes32 private constant CERTIFICATE_CHAIN_TEXT_KEY_HASH = keccak256("org.ensgate.tls.chain");
-    uint256 private constant CERTIFICATE_CHAIN_TEXT_KEY_LENGTH = 21;
-    uint256 internal constant DNS_RESOURCE_TLSA = 52;
+    /// @dev The certificate authority's text keys all start with this prefix
+    ///      (lib/certs/certificateRecordTypes.ts `CERTIFICATE_TEXT_KEY_PREFIX`):
+    ///      `org.ensgate.ca.chain`, `org.ensgate.ca.tlsa`. Every other key, and every other record
+    ///      type (TLSA included), belongs to the name's owner.
+    bytes15 internal constant CERTIFICATE_TEXT_KEY_PREFIX = "org.ensgate.ca.";
+    uint256 private constant CERTIFICATE_TEXT_KEY_PREFIX_LENGTH = 15;
 
     /// @notice A parsed inner call.
     struct Request {
@@ -44,7 +43,7 @@ library RecordRequest {
         bytes recordType;
         /// @dev False when the record type holds `?`, `#`, `%` or `\`: it cannot go into a URL path as is.
         bool urlSafe;
-        /// @dev A certificate record type: answered from the certificate authority's tree only.
+        /// @dev A certificate authority's text key: answered from the CA's tree, bound to the owner.
         bool certificate;
     }
 
@@ -58,8 +57,8 @@ library RecordRequest {
         if (selector == IRecordReads.text.selector) {
             bytes calldata key = dynamicArgument(data, 1);
             (request.recordType, request.urlSafe) = textRecordType(key);
-            request.certificate =
-                key.length == CERTIFICATE_CHAIN_TEXT_KEY_LENGTH && keccak256(key) == CERTIFICATE_CHAIN_TEXT_KEY_HASH;
+            request.certificate = key.length > CERTIFICATE_TEXT_KEY_PREFIX_LENGTH
+                && bytes15(key[:CERTIFICATE_TEXT_KEY_PREFIX_LENGTH]) == CERTIFICATE_TEXT_KEY_PREFIX;
             return request; // KIND_STRING
         }
         if (selector == IRecordReads.contenthash.selector) return _fixed(data, KIND_BYTES, "contenthash");
@@ -94,12 +93,11 @@ library RecordRequest {
         }
         uint256 resource = _word(data, 2);
         if (resource > type(uint16).max) revert IEnsgateResolver.InvalidRecordCall();
-        request = _fixed(
+        return _fixed(
             data,
             KIND_BYTES,
             bytes.concat("dns/", EnsgateEncoding.hexString(nameHash), "/", EnsgateEncoding.decimal(resource))
         );
-        request.certificate = resource == DNS_RESOURCE_TLSA;
     }
 
     /// @notice The record type strings of the files a request may be answered from: one, or for an

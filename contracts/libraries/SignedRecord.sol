@@ -11,6 +11,10 @@ import {RecordRequest} from "./RecordRequest.sol";
 ///                 ++ abi.encode(signer, recordSignature, approvalSignature, result)
 ///             v2: selector("signedRecordV2(address,bytes,bytes,bytes,uint64,uint64)")
 ///                 ++ abi.encode(signer, recordSignature, approvalSignature, result, validUntil, epoch)
+///             certificate record (v2 bound to the owner it was issued to):
+///                 selector("signedCertificateRecord(address,bytes,bytes,bytes,uint64,uint64,address)")
+///                 ++ abi.encode(signer, recordSignature, approvalSignature, result, validUntil, epoch,
+///                               certifiedOwner)
 ///
 /// @dev Decoding follows the ABI offsets as viem's `decodeAbiParameters` does in the core library
 ///      (lib/recordFile/signedRecordData.ts), so both accept and reject the same bytes: the signer
@@ -20,6 +24,7 @@ import {RecordRequest} from "./RecordRequest.sol";
 library SignedRecord {
     bytes4 internal constant SIGNED_RECORD_V1 = 0x2b45eb2b;
     bytes4 internal constant SIGNED_RECORD_V2 = 0xd8b7ec23;
+    bytes4 internal constant SIGNED_CERTIFICATE_RECORD = 0xb4b4dd5c;
 
     /// @notice A decoded response; the dynamic fields point into calldata.
     struct Record {
@@ -27,6 +32,8 @@ library SignedRecord {
         address signer;
         uint256 validUntil; // v2 only
         uint256 epoch; // 0 for v1
+        bool certificate; // a certificate record: v2 plus `certifiedOwner`
+        address certifiedOwner; // certificate records: the name's owner the CA issued to
         bytes recordSignature;
         bytes approvalSignature;
         bytes result;
@@ -38,10 +45,13 @@ library SignedRecord {
     function decode(bytes calldata response) internal pure returns (Record memory record) {
         if (response.length < 4) revert IEnsgateResolver.MalformedRecord();
         bytes4 selector = bytes4(response[:4]);
-        record.v2 = selector == SIGNED_RECORD_V2;
+        record.certificate = selector == SIGNED_CERTIFICATE_RECORD;
+        record.v2 = record.certificate || selector == SIGNED_RECORD_V2;
         if (!record.v2 && selector != SIGNED_RECORD_V1) revert IEnsgateResolver.MalformedRecord();
         bytes calldata body = response[4:];
-        if (body.length < (record.v2 ? 192 : 128)) revert IEnsgateResolver.MalformedRecord();
+        if (body.length < (record.certificate ? 224 : record.v2 ? 192 : 128)) {
+            revert IEnsgateResolver.MalformedRecord();
+        }
         record.signer = address(uint160(uint256(bytes32(body[:32]))));
         record.recordSignature = _field(body, 1);
         record.approvalSignature = _field(body, 2);
@@ -50,6 +60,7 @@ library SignedRecord {
             record.validUntil = uint256(bytes32(body[128:160]));
             record.epoch = uint256(bytes32(body[160:192]));
         }
+        if (record.certificate) record.certifiedOwner = address(uint160(uint256(bytes32(body[192:224]))));
     }
 
     /// @notice Checks `result` is the canonical ABI encoding of the request kind's stored type

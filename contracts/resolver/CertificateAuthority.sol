@@ -7,10 +7,11 @@ import {IpnsRecordhash} from "../libraries/IpnsRecordhash.sol";
 import {RecordTrees} from "./RecordTrees.sol";
 
 /// @title The certificate authority whose tree answers the certificate record types
-/// @notice The text key `org.ensgate.tls.chain` and every TLSA record (`dnsRecord` resource 52)
-///         of every name are read from the CA's IPNS tree and must be signed by the CA's signer
-///         under the CA's epoch; the owner's tree is never read for them, and the CA's signature
-///         counts for nothing else (docs/protocol.md §6a). Set by the resolver's admin.
+/// @notice The CA's text keys (`org.ensgate.ca.*`) of every name are read from the CA's IPNS tree
+///         and must be signed by the CA's signer under the CA's epoch, for the name's current
+///         owner (`signedCertificateRecord`'s certified owner); the owner's tree is never read for
+///         them, and the CA's signature counts for nothing else (docs/protocol.md §6a). Every other
+///         record type, TLSA included, is the owner's. Set by the resolver's admin.
 abstract contract CertificateAuthority is IEnsgateResolver, Ownable2Step {
     /// @dev The CA's records signer and epoch share one slot.
     struct Authority {

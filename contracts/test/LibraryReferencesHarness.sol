@@ -145,6 +145,7 @@ contract LibraryReferencesHarness {
         address resolver;
         address signer;
         address owner;
+        address nameOwner; // SIGN 4 of a certificate record; zero otherwise
     }
 
     function recordDigest(MessageFields memory f) external pure returns (bytes32) {
@@ -157,6 +158,7 @@ contract LibraryReferencesHarness {
                 f.validUntil,
                 f.epoch,
                 f.v2 ? RecordMessages.caip10(f.chainId, f.resolver) : bytes(""),
+                f.nameOwner == address(0) ? bytes("") : RecordMessages.caip10(f.chainId, f.nameOwner),
                 RecordMessages.caip10(f.chainId, f.signer)
             )
         );
@@ -172,6 +174,7 @@ contract LibraryReferencesHarness {
                 f.validUntil,
                 f.epoch,
                 RecordMessages.caip10Reference(f.chainId, f.resolver),
+                f.nameOwner == address(0) ? bytes("") : RecordMessages.caip10Reference(f.chainId, f.nameOwner),
                 RecordMessages.caip10Reference(f.chainId, f.signer)
             )
         );

@@ -1,4 +1,5 @@
 import { FastResponse } from "srvx/node";
+import { createBridge } from "../../bridge/index.ts";
 import { createDidResolve } from "../../did/index.ts";
 import { createGateway } from "../app.ts";
 import { createMemoryCache } from "../cache/memoryCache.ts";
@@ -34,6 +35,8 @@ export function buildNodeGateway(
     maxBodyBytes: config.maxBodyBytes,
     // The did:ens driver reads the chain: mounted only when ENSGATE_DID_NETWORKS is set.
     resolveDid: config.didNetworks.length > 0 ? createDidResolve(config.didNetworks) : undefined,
+    // The DNS bridge reads the chain too: mounted only when ENSGATE_BRIDGE_RPC_URL is set.
+    dnsBridge: config.bridge ? createBridge(config.bridge) : undefined,
     // srvx writes its own Response subclass to the socket without going through a web stream.
     Response: FastResponse,
   });

@@ -2,6 +2,7 @@
 // Node entry of the ensgate gateway: `node gateway/node/main.ts [--port N] [--host H]`.
 // Configuration comes from environment variables (see --help and docs/gateway.md).
 import { parseArgs } from "node:util";
+import { BRIDGE_ENVIRONMENT } from "../../bridge/index.ts";
 import { describeError } from "../../lib/index.ts";
 import { GATEWAY_ENVIRONMENT, type GatewayConfig, parseGatewayConfig } from "../config.ts";
 import { buildNodeGateway, type NodeSourceFactories } from "./buildNodeGateway.ts";
@@ -17,7 +18,7 @@ Options:
   --help       print this help
 
 Environment:
-${Object.entries(GATEWAY_ENVIRONMENT)
+${Object.entries({ ...GATEWAY_ENVIRONMENT, ...BRIDGE_ENVIRONMENT })
   .map(
     ([name, [fallback, meaning]]) =>
       `  ${name.padEnd(26)} ${meaning}${fallback ? ` (default: ${fallback})` : ""}`,

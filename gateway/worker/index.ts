@@ -1,6 +1,7 @@
 // Cloudflare Workers entry of the ensgate gateway: the same app as on Node, with HTTP gateway
 // sources only (no Kubo or embedded store at the edge) and the Workers Cache API as cache.
 
+import { createBridge } from "../../bridge/index.ts";
 import { createDidResolve } from "../../did/index.ts";
 import { createGateway } from "../app.ts";
 import { createWorkersCache, type WorkersCacheStorage } from "../cache/workersCache.ts";
@@ -38,6 +39,8 @@ function buildWorkerGateway(env: Record<string, string | undefined>): Gateway {
     maxBodyBytes: config.maxBodyBytes,
     // The did:ens driver reads the chain: mounted only when ENSGATE_DID_NETWORKS is set.
     resolveDid: config.didNetworks.length > 0 ? createDidResolve(config.didNetworks) : undefined,
+    // The DNS bridge reads the chain too: mounted only when ENSGATE_BRIDGE_RPC_URL is set.
+    dnsBridge: config.bridge ? createBridge(config.bridge) : undefined,
   });
 }
 

@@ -1,14 +1,27 @@
 // The certificate record types, with no crypto import: the gateway and the resolver's tests can
 // use them without loading @peculiar/x509 or @peculiar/webcrypto.
-import type { DnsRecordRequest, RecordRequest, TextRequest } from "../records/recordRequest.ts";
+import type { DnsRecordRequest, TextRequest } from "../records/recordRequest.ts";
 import { DNS_RESOURCE_TYPES, hashDnsOwnerName } from "../records/values/dnsZoneValue.ts";
 import { InvalidCertificateChainError } from "./errors.ts";
 
+export {
+  CERTIFICATE_TEXT_KEY_PREFIX,
+  isCertificateRecordRequest,
+} from "../records/certificateRecordKeys.ts";
+
 /**
- * Text key of the published PEM chain (end-entity, intermediate, root). Reverse-DNS form, as
- * ENSIP-5 asks of service-specific keys, so it cannot clash with the global keys (`url`, `avatar`).
+ * Text key of the certificate authority's PEM chain of a name (end-entity, intermediate, root).
+ * Under the CA's `org.ensgate.ca.` prefix: read from the CA's tree, bound to the owner the
+ * certificate was issued to. Reverse-DNS form, as ENSIP-5 asks of service-specific keys.
  */
-export const CERTIFICATE_CHAIN_TEXT_KEY = "org.ensgate.tls.chain";
+export const CERTIFICATE_CHAIN_TEXT_KEY = "org.ensgate.ca.chain";
+
+/**
+ * Text key of the certificate authority's key pin for a name: TLSA RDATA in presentation form,
+ * `3 1 1 <sha256(SPKI) hex>` (DANE-EE, SubjectPublicKeyInfo, SHA-256). Readers serve it as the
+ * TLSA record of `_443._tcp.<name>` next to the owner's own TLSA records.
+ */
+export const CERTIFICATE_TLSA_TEXT_KEY = "org.ensgate.ca.tlsa";
 
 /** The TLSA owner name of a TLS service: `_<port>._tcp.<name>` (RFC 6698 §3). */
 export function tlsaOwnerName(name: string, port = 443): string {
@@ -17,30 +30,42 @@ export function tlsaOwnerName(name: string, port = 443): string {
   return `_${port}._tcp.${name}`;
 }
 
-/** The two record requests of a name's certificate: the chain text record and the TLSA RRset. */
-export function certificateRecordRequests(
-  name: string,
-  { port = 443 }: { port?: number } = {},
-): { chain: TextRequest; tlsa: DnsRecordRequest } {
-  const owner = tlsaOwnerName(name, port);
+/** The two records the CA publishes for a name's certificate: its chain and its key pin. */
+export function certificateRecordRequests(): { chain: TextRequest; tlsa: TextRequest } {
   return {
     chain: { type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY },
-    tlsa: {
-      type: "dnsRecord",
-      nameHash: hashDnsOwnerName(owner),
-      resource: DNS_RESOURCE_TYPES.TLSA,
-      name: owner,
-    },
+    tlsa: { type: "text", key: CERTIFICATE_TLSA_TEXT_KEY },
   };
 }
 
+/** The owner's own TLSA RRset of a TLS service on `name` (`dnsRecord` of `_<port>._tcp.<name>`). */
+export function ownerTlsaRecordRequest(name: string, port = 443): DnsRecordRequest {
+  const owner = tlsaOwnerName(name, port);
+  return {
+    type: "dnsRecord",
+    nameHash: hashDnsOwnerName(owner),
+    resource: DNS_RESOURCE_TYPES.TLSA,
+    name: owner,
+  };
+}
+
+/** TLSA RDATA in presentation form, as the CA's `org.ensgate.ca.tlsa` holds it. */
+export type TlsaPin = { usage: number; selector: number; matchingType: number; data: string };
+
 /**
- * True for the record types the CA publishes and signs: the chain text key, and TLSA (type 52)
- * RRsets of any owner name. The resolver accepts the CA's signer for these and nothing else.
+ * Parses `3 1 1 <hex>` (the CA's key pin, `buildTlsaPin`): three decimal octets and the
+ * association data as hex (spaces inside the hex are allowed, as in zone files).
+ *
+ * @throws {InvalidCertificateChainError} for anything else.
  */
-export function isCertificateRecordRequest(request: RecordRequest): boolean {
-  return (
-    (request.type === "text" && request.key === CERTIFICATE_CHAIN_TEXT_KEY) ||
-    (request.type === "dnsRecord" && request.resource === DNS_RESOURCE_TYPES.TLSA)
-  );
+export function parseTlsaPin(text: string): TlsaPin {
+  const match = /^\s*(\d{1,3})\s+(\d{1,3})\s+(\d{1,3})\s+([0-9a-fA-F\s]+?)\s*$/.exec(text);
+  const data = match?.[4]?.replace(/\s+/g, "").toLowerCase();
+  const octets = match ? [match[1], match[2], match[3]].map(Number) : [];
+  if (!match || !data || data.length % 2 !== 0 || octets.some((n) => n > 255))
+    throw new InvalidCertificateChainError(
+      `"${text.slice(0, 80)}" is not TLSA data (usage selector type hex)`,
+    );
+  const [usage, selector, matchingType] = octets as [number, number, number];
+  return { usage, selector, matchingType, data };
 }

@@ -87,6 +87,11 @@ export function computeTlsaSpkiSha256(certificate: x509.X509Certificate): string
   return bytesToHex(sha256(new Uint8Array(certificate.publicKey.rawData))).slice(2);
 }
 
+/** A certificate's TLSA RDATA in presentation form, `3 1 1 <hex>` (the CA's `org.ensgate.ca.tlsa`). */
+export function buildTlsaPin(certificate: x509.X509Certificate): string {
+  return `3 1 1 ${computeTlsaSpkiSha256(certificate)}`;
+}
+
 /**
  * The zone fragment line of a certificate's TLSA record (DANE-EE, SPKI, SHA-256):
  * `_443._tcp.<name>. <ttl> IN TLSA 3 1 1 <hex>`, as lib's `dnsRecord` value accepts it.

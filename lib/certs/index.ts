@@ -15,12 +15,18 @@ export {
 } from "./certificateRecords.ts";
 export {
   CERTIFICATE_CHAIN_TEXT_KEY,
+  CERTIFICATE_TEXT_KEY_PREFIX,
+  CERTIFICATE_TLSA_TEXT_KEY,
   certificateRecordRequests,
   isCertificateRecordRequest,
+  ownerTlsaRecordRequest,
+  parseTlsaPin,
+  type TlsaPin,
   tlsaOwnerName,
 } from "./certificateRecordTypes.ts";
 export {
   buildPemChain,
+  buildTlsaPin,
   buildTlsaZoneLine,
   certificateCoversName,
   certificateDnsNames,
@@ -29,6 +35,15 @@ export {
   parsePemChain,
   verifyCertificateChainLinks,
 } from "./chain.ts";
+export {
+  buildCrlDistributionPointsExtension,
+  crlToPem,
+  type IssueCrlParameters,
+  issueCrl,
+  OWNER_REVOCATION_REASONS,
+  type RevocationReason,
+  type RevokedCertificate,
+} from "./crl.ts";
 export { certCrypto, x509 } from "./cryptoProvider.ts";
 export {
   assertCsrNames,
@@ -58,6 +73,7 @@ export {
   type CertificateAuthority,
   type CreateRootCaParameters,
   createRootCa,
+  DEFAULT_END_ENTITY_VALIDITY_HOURS,
   DEFAULT_INTERMEDIATE_VALIDITY_DAYS,
   DEFAULT_ROOT_VALIDITY_DAYS,
   type IssueEndEntityParameters,
@@ -85,4 +101,8 @@ export {
   DEFAULT_BRIDGE_DOMAIN,
   orderKindFromByte,
 } from "./orderKind.ts";
+export {
+  buildRevocationMessage,
+  type RevocationMessageParameters,
+} from "./revocationMessage.ts";
 export { certificateSubtrees, isWithinSubtree, isWithinSubtrees } from "./subtree.ts";

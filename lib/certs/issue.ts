@@ -14,6 +14,12 @@ import { certificateSubtrees } from "./subtree.ts";
 
 /** Longest end-entity validity the CA grants, in days (as Let's Encrypt). */
 export const MAX_END_ENTITY_VALIDITY_DAYS = 90;
+/**
+ * Default end-entity validity: 160 hours, as Let's Encrypt's short-lived profile. A short-lived
+ * certificate needs no revocation check to stop being trusted soon after its owner loses the
+ * name; the CA renews it while the order's paid period lasts (docs/certificates.md).
+ */
+export const DEFAULT_END_ENTITY_VALIDITY_HOURS = 160;
 /** Default validity of a root CA (10 years) and of a per-domain intermediate (1 year), in days. */
 export const DEFAULT_ROOT_VALIDITY_DAYS = 3650;
 export const DEFAULT_INTERMEDIATE_VALIDITY_DAYS = 365;
@@ -29,8 +35,15 @@ export type CertificateAuthority = { certificate: x509.X509Certificate; privateK
 /** A subject public key: from a parsed CSR (`x509.PublicKey`) or a WebCrypto public key. */
 export type SubjectPublicKey = x509.PublicKey | CryptoKey;
 
-/** Common validity options; `now` defaults to the current time. */
-export type ValidityOptions = { now?: Date; validityDays?: number };
+/**
+ * Common validity options; `now` defaults to the current time. `validityDays` may be fractional
+ * (160 hours is 6.67 days). `crlDistributionPoints` are the URLs of the issuer's CRL.
+ */
+export type ValidityOptions = {
+  now?: Date;
+  validityDays?: number;
+  crlDistributionPoints?: readonly string[];
+};
 
 /** Inputs of `createRootCa`. */
 export type CreateRootCaParameters = ValidityOptions & {
@@ -122,7 +135,8 @@ export async function issueIntermediateCa(
 
 /**
  * Issues an end-entity TLS server certificate: CA:FALSE, digitalSignature, serverAuth, the given
- * SANs, a CN among them (or none), validity at most 90 days and within the issuer's.
+ * SANs, a CN among them (or none), validity 160 hours by default (at most 90 days) and within the
+ * issuer's.
  */
 export async function issueEndEntity(
   parameters: IssueEndEntityParameters,
@@ -131,7 +145,7 @@ export async function issueEndEntity(
   if (dnsNames.length === 0) throw new CertificateIssueError("an end-entity needs a dNSName");
   for (const name of dnsNames)
     if (!DNS_NAME.test(name)) throw new CertificateIssueError(`"${name}" is not a DNS name`);
-  const validityDays = parameters.validityDays ?? MAX_END_ENTITY_VALIDITY_DAYS;
+  const validityDays = parameters.validityDays ?? DEFAULT_END_ENTITY_VALIDITY_HOURS / 24;
   if (!(validityDays > 0 && validityDays <= MAX_END_ENTITY_VALIDITY_DAYS))
     throw new CertificateIssueError(
       `validity of ${validityDays} days is outside 1-${MAX_END_ENTITY_VALIDITY_DAYS}`,
@@ -184,15 +198,7 @@ async function sign(
   const notAfter = wanted > issuer.certificate.notAfter ? issuer.certificate.notAfter : wanted;
   if (notAfter <= notBefore)
     throw new CertificateIssueError("the issuer's certificate has expired");
-  const issuerKeyId =
-    issuer.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ??
-    (
-      await x509.SubjectKeyIdentifierExtension.create(
-        issuer.certificate.publicKey,
-        false,
-        certCrypto,
-      )
-    ).keyId;
+  const issuerKeyId = await keyIdentifierOf(issuer.certificate);
   return x509.X509CertificateGenerator.create(
     {
       serialNumber: randomSerialNumber(),
@@ -207,9 +213,24 @@ async function sign(
         ...profile.extensions,
         await x509.SubjectKeyIdentifierExtension.create(parameters.publicKey, false, certCrypto),
         new x509.AuthorityKeyIdentifierExtension(issuerKeyId),
+        ...(parameters.crlDistributionPoints?.length
+          ? [new x509.CRLDistributionPointsExtension([...parameters.crlDistributionPoints])]
+          : []),
       ],
     },
     certCrypto,
+  );
+}
+
+/**
+ * A CA certificate's key identifier: its Subject Key Identifier, or the SHA-1 of its key when it
+ * has none. Certificates and CRLs it signs carry it as their Authority Key Identifier.
+ */
+export async function keyIdentifierOf(certificate: x509.X509Certificate): Promise<string> {
+  return (
+    certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ??
+    (await x509.SubjectKeyIdentifierExtension.create(certificate.publicKey, false, certCrypto))
+      .keyId
   );
 }
 

@@ -1,3 +1,4 @@
+import { CERTIFICATE_CHAIN_TEXT_KEY } from "../certs/certificateRecordTypes.ts";
 import { resolveDidFragmentId } from "./didIds.ts";
 import type { ParsedEnsDid } from "./parseEnsDid.ts";
 
@@ -248,5 +249,15 @@ function isServiceEndpoint(endpoint: unknown): boolean {
   );
 }
 
-/** Text record key holding a name's issued certificate chain (PEM, end-entity first). */
+/** Text record key of a certificate chain the name's owner publishes (PEM, end-entity first). */
 export const TLS_CHAIN_TEXT_KEY = "org.ensgate.tls.chain";
+
+/**
+ * Where a name's certificate chains are read from, in document order: the ensgate certificate
+ * authority's chain (`org.ensgate.ca.chain`, bound to the owner it was issued to) and the owner's
+ * own (`org.ensgate.tls.chain`).
+ */
+export const CERTIFICATE_CHAIN_TEXT_KEYS = [
+  CERTIFICATE_CHAIN_TEXT_KEY,
+  TLS_CHAIN_TEXT_KEY,
+] as const;

@@ -25,6 +25,7 @@ export {
   sha256Hex,
 } from "./didIds.ts";
 export {
+  CERTIFICATE_CHAIN_TEXT_KEYS,
   DID_SERVICE_TEXT_KEY,
   DID_TEXT_KEYS,
   DID_VERIFICATION_METHOD_TEXT_KEY,

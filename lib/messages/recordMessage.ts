@@ -1,5 +1,6 @@
 import { type Address, type Hex, keccak256 } from "viem";
 import { MissingResolverError } from "../errors/message.ts";
+import { MalformedRecordError } from "../errors/recordFile.ts";
 import { formatCaip10 } from "./caip10.ts";
 
 /** Freshness fields signed into a v2 record. */
@@ -25,6 +26,11 @@ export type RecordMessageParameters = {
   freshness?: RecordFreshness | undefined;
   /** v2 only, and required there: the resolver deployment the record is bound to. Ignored for v1. */
   resolver?: Address | undefined;
+  /**
+   * Certificate records only (v2): the name's owner the certificate authority issued the record
+   * to (`Name Owner` line). The record verifies only while that account owns the name.
+   */
+  certifiedOwner?: Address | undefined;
 };
 
 /**
@@ -35,8 +41,11 @@ export type RecordMessageParameters = {
  * - v2 (`freshness` given): adds `Valid Until`, `Epoch` and
  *   `Resolver: eip155:<chainId>:<EIP-55 resolver>` right before `Signed By`, so the record is valid
  *   on that resolver deployment only.
+ * - A certificate record (v2 with `certifiedOwner`) adds `Name Owner: eip155:<chainId>:<owner>`
+ *   after `Resolver`: the certificate authority signs whom it issued to.
  *
  * @throws {MissingResolverError} when `freshness` is given without `resolver`.
+ * @throws {MalformedRecordError} when `certifiedOwner` is given without `freshness` (v1).
  *
  * @example
  * buildRecordMessage({
@@ -66,7 +75,10 @@ export function buildRecordMessage({
   chainId,
   freshness,
   resolver,
+  certifiedOwner,
 }: RecordMessageParameters): string {
+  if (certifiedOwner !== undefined && freshness === undefined)
+    throw new MalformedRecordError("a certificate record is v2: it needs validUntil and epoch");
   const v2Lines: string[] = [];
   if (freshness !== undefined) {
     if (resolver === undefined) throw new MissingResolverError("SIGN 4 (record)");
@@ -75,6 +87,8 @@ export function buildRecordMessage({
       `Epoch: ${freshness.epoch}`,
       `Resolver: ${formatCaip10(chainId, resolver)}`,
     );
+    if (certifiedOwner !== undefined)
+      v2Lines.push(`Name Owner: ${formatCaip10(chainId, certifiedOwner)}`);
   }
   return [
     "Requesting Signature To Update ENS Record\n",

@@ -37,6 +37,11 @@ export type RecordFileV2 = RecordFileV1 & {
   validUntil: string;
   /** The owner's epoch the record was signed under (decimal string). */
   epoch: string;
+  /**
+   * Certificate records only: the name's owner the certificate authority issued the record to
+   * (EIP-55; SIGN 4 `Name Owner`). Repeated from `data` for readers.
+   */
+  certifiedOwner?: Address | undefined;
 };
 
 /** Either record file version. */
@@ -75,7 +80,7 @@ export function parseRecordFile(json: string): RecordFile {
   if (data === undefined)
     throw new MalformedRecordError('"data" must be a 0x-hex string of whole bytes');
   file.data = data;
-  for (const field of ["signer", "controller", "resolver"] as const)
+  for (const field of ["signer", "controller", "resolver", "certifiedOwner"] as const)
     if (
       file[field] !== undefined &&
       (typeof file[field] !== "string" || !isAddress(file[field] as string, { strict: false }))

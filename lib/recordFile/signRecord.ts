@@ -33,6 +33,12 @@ export type SignRecordParameters = {
    * `freshness` (v2); ignored for v1, which NameSys signs without it.
    */
   resolver?: Address | undefined;
+  /**
+   * Certificate records only (the certificate authority's `org.ensgate.ca.*` keys, v2): the
+   * name's owner the certificate was issued to. The record verifies only while that account owns
+   * the name (SIGN 4 `Name Owner`).
+   */
+  certifiedOwner?: Address | undefined;
   /** Milliseconds since the epoch written as `timestamp` (default: now). */
   timestamp?: number | undefined;
 };
@@ -58,7 +64,8 @@ export type SignRecordParameters = {
  * await writeFile(buildRecordFilePath("alice.eth", request), serializeRecordFile(file));
  */
 export async function signRecord(parameters: SignRecordParameters): Promise<RecordFile> {
-  const { request, result, signer, owner, chainId, freshness, resolver } = parameters;
+  const { request, result, signer, owner, chainId, freshness, resolver, certifiedOwner } =
+    parameters;
   if (freshness !== undefined && resolver === undefined)
     throw new MissingResolverError("SIGN 4 (record)");
   const name = normalizeName(parameters.name);
@@ -72,6 +79,7 @@ export async function signRecord(parameters: SignRecordParameters): Promise<Reco
     chainId,
     freshness,
     resolver,
+    certifiedOwner,
   });
   const recordSignature = await signer.signMessage({ message });
   const approvalSignature = parameters.approvalSignature ?? "0x";
@@ -83,6 +91,7 @@ export async function signRecord(parameters: SignRecordParameters): Promise<Reco
     result,
     validUntil: freshness?.validUntil,
     epoch: freshness?.epoch,
+    certifiedOwner,
   });
   const v1 = {
     domain: name,
@@ -103,6 +112,7 @@ export async function signRecord(parameters: SignRecordParameters): Promise<Reco
     resolver: getAddress(resolver),
     validUntil: freshness.validUntil.toString(),
     epoch: freshness.epoch.toString(),
+    ...(certifiedOwner === undefined ? {} : { certifiedOwner: getAddress(certifiedOwner) }),
   };
 }
 

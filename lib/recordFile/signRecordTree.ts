@@ -24,6 +24,8 @@ export type SignRecordTreeParameters = {
   freshness?: RecordFreshness | undefined;
   /** The resolver deployment the records are bound to. Required with `freshness` (v2). */
   resolver?: Address | undefined;
+  /** Certificate records: the owner the certificate authority issued them to (`signRecord`). */
+  certifiedOwner?: Address | undefined;
 };
 
 /**

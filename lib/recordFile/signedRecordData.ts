@@ -16,11 +16,20 @@ import { normalizeHexBytes } from "../records/hexBytes.ts";
 export const SIGNED_RECORD_V1_SIGNATURE = "signedRecord(address,bytes,bytes,bytes)";
 /** Marks a v2 signed record: v1's fields plus the signed `validUntil` and `epoch`. */
 export const SIGNED_RECORD_V2_SIGNATURE = "signedRecordV2(address,bytes,bytes,bytes,uint64,uint64)";
+/** Marks a certificate record: v2's fields plus the owner the certificate authority issued it to. */
+export const SIGNED_CERTIFICATE_RECORD_SIGNATURE =
+  "signedCertificateRecord(address,bytes,bytes,bytes,uint64,uint64,address)";
 export const SIGNED_RECORD_V1_SELECTOR = toFunctionSelector(SIGNED_RECORD_V1_SIGNATURE);
 export const SIGNED_RECORD_V2_SELECTOR = toFunctionSelector(SIGNED_RECORD_V2_SIGNATURE);
+export const SIGNED_CERTIFICATE_RECORD_SELECTOR = toFunctionSelector(
+  SIGNED_CERTIFICATE_RECORD_SIGNATURE,
+);
 
 const V1_PARAMETERS = parseAbiParameters("address, bytes, bytes, bytes");
 const V2_PARAMETERS = parseAbiParameters("address, bytes, bytes, bytes, uint64, uint64");
+const CERTIFICATE_PARAMETERS = parseAbiParameters(
+  "address, bytes, bytes, bytes, uint64, uint64, address",
+);
 
 /** The decoded response `data` of a signed record (what the resolver's callback reads). */
 export type SignedRecordData = {
@@ -37,6 +46,11 @@ export type SignedRecordData = {
   validUntil?: bigint | undefined;
   /** v2 only: the owner's epoch the record was signed under. */
   epoch?: bigint | undefined;
+  /**
+   * Certificate records only (v2): the name's owner the certificate authority issued the record
+   * to. Its presence selects the `signedCertificateRecord` encoding.
+   */
+  certifiedOwner?: Address | undefined;
 };
 
 /** Encodes a signed record as response `data` (selector + ABI-encoded fields). */
@@ -51,6 +65,13 @@ export function encodeSignedRecordData(record: SignedRecordData): Hex {
     return `${SIGNED_RECORD_V1_SELECTOR}${encodeAbiParameters(V1_PARAMETERS, common).slice(2)}`;
   if (record.validUntil === undefined || record.epoch === undefined)
     throw new MalformedRecordError("a v2 record needs validUntil and epoch");
+  if (record.certifiedOwner !== undefined)
+    return `${SIGNED_CERTIFICATE_RECORD_SELECTOR}${encodeAbiParameters(CERTIFICATE_PARAMETERS, [
+      ...common,
+      record.validUntil,
+      record.epoch,
+      record.certifiedOwner,
+    ]).slice(2)}`;
   return `${SIGNED_RECORD_V2_SELECTOR}${encodeAbiParameters(V2_PARAMETERS, [
     ...common,
     record.validUntil,
@@ -89,6 +110,20 @@ export function decodeSignedRecordData(hex: Hex): SignedRecordData {
         result,
         validUntil,
         epoch,
+      };
+    }
+    if (selector === SIGNED_CERTIFICATE_RECORD_SELECTOR) {
+      const [signer, recordSignature, approvalSignature, result, validUntil, epoch, owner] =
+        decodeAbiParameters(CERTIFICATE_PARAMETERS, body);
+      return {
+        version: 2,
+        signer: getAddress(signer),
+        recordSignature,
+        approvalSignature,
+        result,
+        validUntil,
+        epoch,
+        certifiedOwner: getAddress(owner),
       };
     }
   } catch (error) {

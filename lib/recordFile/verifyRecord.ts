@@ -3,6 +3,7 @@ import type { EnsgateError } from "../errors/base.ts";
 import { RecordVerificationError } from "../errors/recordFile.ts";
 import { buildApprovalMessage } from "../messages/approvalMessage.ts";
 import { buildRecordMessage } from "../messages/recordMessage.ts";
+import { isCertificateRecordRequest } from "../records/certificateRecordKeys.ts";
 import { buildRecordType } from "../records/recordPath.ts";
 import type { RecordRequest } from "../records/recordRequest.ts";
 import { buildAnswer, decodeStoredResult } from "../records/recordValue.ts";
@@ -27,8 +28,17 @@ export type RecordVerificationContext = {
   epoch: bigint;
   /** Current unix time in seconds (the block timestamp on-chain). */
   now: bigint;
-  /** Whether the owner approved `signer` on-chain (`approve(node, signer, true)`). */
+  /**
+   * Whether the owner approved `signer` on-chain (`approve(node, signer, true)`). Never asked for
+   * certificate records: on-chain approvals do not apply to them (docs/protocol.md §6a).
+   */
   isApprovedOnChain?: ((signer: Address) => boolean | Promise<boolean>) | undefined;
+  /**
+   * Certificate records (`isCertificateRecordRequest`): the name's current owner, who must be the
+   * record's certified owner. `owner` is then the certificate authority's signer. The contract
+   * always knows it; the gateway, which is not told, leaves it out and the rule is skipped there.
+   */
+  nameOwner?: Address | undefined;
 };
 
 /** Which rule authorized the signer. */
@@ -41,6 +51,7 @@ export type RecordRejection =
   | "recordExpired"
   | "staleEpoch"
   | "futureEpoch"
+  | "certificateOwnerChanged"
   | "invalidRecordSignature"
   | "invalidApproval"
   | "unapprovedSigner";
@@ -58,6 +69,8 @@ export type RecordVerification =
       answer: Hex;
       validUntil?: bigint | undefined;
       epoch?: bigint | undefined;
+      /** Certificate records: the owner the certificate authority issued the record to. */
+      certifiedOwner?: Address | undefined;
     }
   | { valid: false; reason: RecordRejection; message: string };
 
@@ -66,9 +79,11 @@ const MIN_APPROVAL_SIGNATURE_SIZE = 64;
 
 /**
  * Verifies response `data` against the rules the resolver contract enforces, in the same order
- * (docs/protocol.md §6): decode; result well-formed; v2 freshness (expiry, then epoch); SIGN 4 by
- * the claimed signer (v2: bound to `context.resolver`); signer is the owner, or approved on-chain,
- * or approved by the owner's SIGN 3. Hex `data` is read case-insensitively.
+ * (docs/protocol.md §6): decode (a certificate authority's key takes only a certificate record,
+ * and no other key one); result well-formed; v2 freshness (expiry, then epoch); certified owner
+ * (certificate records); SIGN 4 by the claimed signer (v2: bound to `context.resolver`); signer is
+ * the owner, or approved on-chain, or approved by the owner's SIGN 3. Hex `data` is read
+ * case-insensitively.
  * Never throws for a bad record: the outcome says which rule failed.
  *
  * @example
@@ -99,6 +114,17 @@ export async function verifyRecord(
     return reject("malformedRecord", (error as EnsgateError).shortMessage ?? String(error));
   }
   const { request, chainId, owner, name, resolver } = context;
+  const certificateLookup = isCertificateRecordRequest(request);
+  if (certificateLookup && record.certifiedOwner === undefined)
+    return reject(
+      "malformedRecord",
+      `the certificate authority's key ${recordTypeLabel(request)} takes only a signedCertificateRecord`,
+    );
+  if (!certificateLookup && record.certifiedOwner !== undefined)
+    return reject(
+      "malformedRecord",
+      "a signedCertificateRecord answers only the certificate authority's keys (org.ensgate.ca.*)",
+    );
   const recordType = buildRecordType(request);
   try {
     decodeStoredResult(request, record.result);
@@ -119,6 +145,15 @@ export async function verifyRecord(
       "futureEpoch",
       `record epoch ${recordEpoch} is above the owner's epoch ${context.epoch}`,
     );
+  if (
+    record.certifiedOwner !== undefined &&
+    context.nameOwner !== undefined &&
+    !isAddressEqual(record.certifiedOwner, context.nameOwner)
+  )
+    return reject(
+      "certificateOwnerChanged",
+      `the certificate was issued to ${record.certifiedOwner}; the name is now owned by ${context.nameOwner}`,
+    );
 
   const freshness =
     record.version === 2
@@ -132,6 +167,7 @@ export async function verifyRecord(
     chainId,
     freshness,
     resolver,
+    certifiedOwner: record.certifiedOwner,
   });
   if (!(await isSignedBy(recordMessage, record.recordSignature, record.signer)))
     return reject("invalidRecordSignature", `SIGN 4 is not signed by ${record.signer}`);
@@ -145,9 +181,16 @@ export async function verifyRecord(
     answer: buildAnswer(request, record.result),
     validUntil: record.validUntil,
     epoch: record.epoch,
+    certifiedOwner: record.certifiedOwner,
   });
   if (isAddressEqual(record.signer, owner)) return accept("owner");
-  if (context.isApprovedOnChain && (await context.isApprovedOnChain(record.signer)))
+  // The contract's certificate lookups carry no owner nodes: an on-chain approval, even the CA
+  // signer's own, never authorizes a certificate record (docs/protocol.md §6a).
+  if (
+    !certificateLookup &&
+    context.isApprovedOnChain &&
+    (await context.isApprovedOnChain(record.signer))
+  )
     return accept("onchainApproval");
   if (size(record.approvalSignature) >= MIN_APPROVAL_SIGNATURE_SIZE) {
     const approvalMessage = buildApprovalMessage({
@@ -191,4 +234,9 @@ export async function assertRecordValid(data: Hex, context: RecordVerificationCo
   if (!verification.valid)
     throw new RecordVerificationError(verification.reason, verification.message);
   return verification;
+}
+
+/** `text/<key>` for a text request (the only kind of certificate key), for messages. */
+function recordTypeLabel(request: RecordRequest): string {
+  return request.type === "text" ? `text/${request.key}` : request.type;
 }

@@ -21,13 +21,19 @@ import {
   type WalletClient,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import {
+  bridgeApex,
+  createBridgeAnswerer,
+  createEnsReader,
+  DNS_QUERY_PATH,
+} from "../../bridge/index.ts";
 import { createDidResolve } from "../../did/index.ts";
 import { createGateway } from "../../gateway/app.ts";
 import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
 import { createEmbeddedIpfs, type EmbeddedIpfs, startPathGateway } from "../../ipfs/index.ts";
-import { EnsgateError } from "../../lib/index.ts";
+import { DEFAULT_DNS_BRIDGE_ZONE, EnsgateError } from "../../lib/index.ts";
 import { type Deployment, deployEnsgate } from "./deployEnsgate.ts";
 import { deployCertificateOrders, setCertificateAuthority } from "./deployOrders.ts";
 import {
@@ -81,6 +87,13 @@ export type LocalStack = {
   ipfs: EmbeddedIpfs;
   ipfsGatewayUrl: string;
   gatewayUrl: string;
+  /**
+   * The DNS bridge's engine for `DEFAULT_DNS_BRIDGE_ZONE`, reading this chain; the gateway serves
+   * it on `dnsQueryUrl` (DNS over HTTPS), `ensgate dev` also on UDP and TCP.
+   */
+  bridge: ReturnType<typeof createBridgeAnswerer>;
+  dnsZone: string;
+  dnsQueryUrl: string;
   stop: () => Promise<void>;
 };
 
@@ -153,8 +166,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     log("starting the ensgate gateway");
     // did:ens:localhost:<name> is served once the ENS fixtures are deployed (below).
     let resolveDid = createDidResolve([]);
+    // The DNS bridge reads the chain through the UniversalResolver, deployed below.
+    let bridge: ReturnType<typeof createBridgeAnswerer> | undefined;
     const gatewayApp = createGateway({
       resolveDid: (did) => resolveDid(did),
+      dnsBridge: {
+        answer: (message, context) =>
+          bridge ? bridge.answer(message, context) : Promise.resolve(undefined),
+        clearCache: () => bridge?.clearCache(),
+      },
       sources: [createEmbeddedSource(ipfs, options.dataDir)],
       cache: createMemoryCache(),
       budget: { strategy: "ordered", perSourceTimeoutMs: 5_000, totalBudgetMs: 10_000 },
@@ -184,6 +204,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         universalResolver: fixtures.universalResolver,
       },
     ]);
+    bridge = createBridgeAnswerer({
+      apex: bridgeApex(DEFAULT_DNS_BRIDGE_ZONE),
+      read: createEnsReader({ rpcUrl, universalResolver: fixtures.universalResolver }),
+    });
     const resolverAbi = loadResolverArtifact().abi;
     let certificateOrders: Address | undefined;
     if (options.withCertificateAuthority) {
@@ -221,6 +245,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ipfs,
       ipfsGatewayUrl: pathGateway.url,
       gatewayUrl: gateway.url,
+      bridge,
+      dnsZone: DEFAULT_DNS_BRIDGE_ZONE,
+      dnsQueryUrl: `${gateway.url}${DNS_QUERY_PATH}`,
       stop,
     };
   } catch (error) {

@@ -14,6 +14,7 @@ import {
   computeTlsaSpkiSha256,
   InvalidCertificateChainError,
   isCertificateRecordRequest,
+  ownerTlsaRecordRequest,
   parsePemChain,
   tlsaOwnerName,
   verifyCertificateChainLinks,
@@ -111,17 +112,19 @@ describe("PEM chains, TLSA 3 1 1 and the published records", () => {
     assert.throws(() => tlsaOwnerName("www.alice.eth", 0), InvalidCertificateChainError);
   });
 
-  it("certificate records: text org.ensgate.tls.chain and TLSA, signed with signRecordTree", async () => {
+  it("certificate records: the CA's chain and key pin, bound to the certified owner", async () => {
     const chain = [ee, intermediate.certificate, root.certificate];
     const records = buildCertificateRecords({ name: "www.alice.eth", chain });
-    const requests = certificateRecordRequests("www.alice.eth");
+    const requests = certificateRecordRequests();
     assert.deepEqual(records, [
       [requests.chain, buildPemChain(chain)],
-      [requests.tlsa, buildTlsaZoneLine("www.alice.eth", ee)],
+      [requests.tlsa, `3 1 1 ${computeTlsaSpkiSha256(ee)}`],
     ]);
-    assert.equal(CERTIFICATE_CHAIN_TEXT_KEY, "org.ensgate.tls.chain");
+    assert.equal(CERTIFICATE_CHAIN_TEXT_KEY, "org.ensgate.ca.chain");
     assert.ok(records.every(([request]) => isCertificateRecordRequest(request)));
     assert.ok(!isCertificateRecordRequest({ type: "text", key: "url" }));
+    assert.ok(!isCertificateRecordRequest({ type: "text", key: "org.ensgate.tls.chain" }));
+    assert.ok(!isCertificateRecordRequest(ownerTlsaRecordRequest("www.alice.eth")));
     assert.ok(
       !isCertificateRecordRequest({
         type: "dnsRecord",
@@ -131,36 +134,67 @@ describe("PEM chains, TLSA 3 1 1 and the published records", () => {
     );
 
     const ca = privateKeyToAccount(keccak256(stringToHex("ensgate test CA signer")));
+    const alice = privateKeyToAccount(keccak256(stringToHex("alice"))).address;
+    const bob = privateKeyToAccount(keccak256(stringToHex("bob"))).address;
+    const resolver = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
     const files = await signRecordTree({
       name: "www.alice.eth",
       records,
       signer: ca,
       owner: ca.address,
       chainId: 31337,
+      freshness: { validUntil: 2n ** 40n, epoch: 0n },
+      resolver,
+      certifiedOwner: alice,
     });
-    const tlsaPath = `.well-known/eth/alice/www/dns/${hashDnsOwnerName("_443._tcp.www.alice.eth")}/52.json`;
-    assert.deepEqual(
-      Object.keys(files).sort(),
-      [tlsaPath, ".well-known/eth/alice/www/text/org.ensgate.tls.chain.json"].sort(),
-    );
+    const folder = ".well-known/eth/alice/www/text";
+    assert.deepEqual(Object.keys(files).sort(), [
+      `${folder}/org.ensgate.ca.chain.json`,
+      `${folder}/org.ensgate.ca.tlsa.json`,
+    ]);
+    const context = {
+      name: "www.alice.eth",
+      chainId: 31337,
+      resolver,
+      owner: ca.address,
+      epoch: 0n,
+      now: BigInt(Math.floor(Date.now() / 1000)),
+    } as const;
     for (const [request, value] of records) {
-      const path =
-        request.type === "text"
-          ? ".well-known/eth/alice/www/text/org.ensgate.tls.chain.json"
-          : tlsaPath;
-      const file = parseRecordFile(files[path] as string);
+      const file = parseRecordFile(
+        files[`${folder}/${(request as { key: string }).key}.json`] as string,
+      );
       assert.equal(file.raw, value);
-      const verification = await verifyRecord(file.data, {
-        name: "www.alice.eth",
-        request,
-        chainId: 31337,
-        resolver: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-        owner: ca.address,
-        epoch: 0n,
-        now: BigInt(Math.floor(Date.now() / 1000)),
-      });
-      assert.equal(verification.valid, true, JSON.stringify(verification));
+      assert.equal((file as { certifiedOwner?: string }).certifiedOwner, alice);
+      // The gateway (not told the current owner) and the contract (told it) both accept it...
+      for (const nameOwner of [undefined, alice]) {
+        const verification = await verifyRecord(file.data, { ...context, request, nameOwner });
+        assert.equal(verification.valid, true, verification.valid ? "" : verification.message);
+        assert.equal(verification.valid && verification.certifiedOwner, alice);
+      }
+      // ...until someone else owns the name.
+      const transferred = await verifyRecord(file.data, { ...context, request, nameOwner: bob });
+      assert.equal(transferred.valid ? "valid" : transferred.reason, "certificateOwnerChanged");
     }
+    // A certificate key takes only a certificate record; other keys never take one.
+    const plain = await signRecordTree({
+      name: "www.alice.eth",
+      records: [[requests.chain, buildPemChain(chain)]],
+      signer: ca,
+      owner: ca.address,
+      chainId: 31337,
+      freshness: { validUntil: 2n ** 40n, epoch: 0n },
+      resolver,
+    });
+    const plainFile = parseRecordFile(plain[`${folder}/org.ensgate.ca.chain.json`] as string);
+    const plainCheck = await verifyRecord(plainFile.data, { ...context, request: requests.chain });
+    assert.equal(plainCheck.valid ? "valid" : plainCheck.reason, "malformedRecord");
+    const certifiedFile = parseRecordFile(files[`${folder}/org.ensgate.ca.chain.json`] as string);
+    const misplaced = await verifyRecord(certifiedFile.data, {
+      ...context,
+      request: { type: "text", key: "org.ensgate.tls.chain" },
+    });
+    assert.equal(misplaced.valid ? "valid" : misplaced.reason, "malformedRecord");
   });
 
   it("refuses to publish a chain whose end-entity does not cover the name", () => {

@@ -7,6 +7,7 @@ import {
   type CertificateKeyType,
   checkCertificateRequest,
   createRootCa,
+  DEFAULT_END_ENTITY_VALIDITY_HOURS,
   generateCertificateKeyPair,
   issueEndEntity,
   issueIntermediateCa,
@@ -302,7 +303,9 @@ describe("certificate profiles", () => {
     );
     assert.match(text, /Subject: CN = www\.alice\.eth\n/);
     assert.match(text, /Subject Key Identifier/);
+    // Short-lived by default: 160 hours (notAfter is inclusive: one second less).
     const lifetime = ee.notAfter.getTime() - ee.notBefore.getTime();
+    assert.equal(lifetime, DEFAULT_END_ENTITY_VALIDITY_HOURS * 3_600_000 - 1000);
     assert.ok(lifetime <= MAX_END_ENTITY_VALIDITY_DAYS * 86_400_000, `${lifetime}`);
     assert.ok(ee.notBefore.getTime() <= Date.now());
   });
@@ -315,10 +318,11 @@ describe("certificate profiles", () => {
         name: "alice.eth",
         bridgeDomain: BRIDGE,
         publicKey: keys.publicKey,
-        validityDays: 10,
+        validityDays: 3,
       }),
       privateKey: keys.privateKey,
     };
+    // The default end-entity life (160 hours) is longer than the intermediate's 3 days.
     const { certificate: ee } = await makeEndEntity(shortLived, ["www.alice.eth"]);
     assert.equal(ee.notAfter.getTime(), shortLived.certificate.notAfter.getTime());
   });

@@ -2,7 +2,8 @@
 // snippets resolve the demo records, and Ctrl-C leaves no process or port behind.
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -103,6 +104,80 @@ describe("ensgate dev", () => {
     assert.match(shell, /demo\.eth text\/avatar: https:\/\/ens\.example\/demo\.eth\.png/);
   });
 
+  it("prints dig lines that get the demo's DNS records from the bridge as printed", () => {
+    const lines = output
+      .split("\n")
+      .map((text) => text.trim())
+      .filter((text) => text.startsWith("dig @"));
+    assert.equal(lines.length, 2, `dig lines in:\n${output}`);
+    const shell = (line: string) =>
+      execFileSync("bash", ["-c", line], { cwd: tmpdir(), encoding: "utf8", timeout: 60_000 });
+    const www = shell(lines[0] as string);
+    assert.match(www, /status: NOERROR/);
+    assert.match(www, /flags: qr aa;/);
+    assert.match(www, /^www\.demo\.deploy-ens-to-dns\.com\.\s+\d+\s+IN\s+A\s+192\.0\.2\.1$/m);
+    const txt = shell(lines[1] as string);
+    assert.match(
+      txt,
+      /^demo\.deploy-ens-to-dns\.com\.\s+\d+\s+IN\s+TXT\s+"hello from demo\.eth"$/m,
+    );
+  });
+
+  it("prints a cert request line that gets a certificate from the devnet's CA as printed, and a log verify line", () => {
+    const printed = (pattern: RegExp) =>
+      output
+        .split("\n")
+        .map((text) => text.trim())
+        .find((text) => pattern.test(text));
+    const request = printed(/bin\/ensgate cert request /);
+    assert.ok(request, `no cert request line in:\n${output}`);
+    const workDir = mkdtempSync(join(tmpdir(), "ensgate-dev-cert-"));
+    try {
+      // A fresh shell in another folder: ./tls is created there.
+      const requested = execFileSync("bash", ["-c", request], {
+        cwd: workDir,
+        env: { HOME: process.env.HOME ?? tmpdir(), PATH: "/usr/local/bin:/usr/bin:/bin" },
+        encoding: "utf8",
+        timeout: 300_000,
+      });
+      assert.match(requested, /order \d+ fulfilled: CN=www\.demo\.eth, valid until /);
+      assert.ok(existsSync(join(workDir, "tls", "www.demo.eth.crt.pem")));
+      const show = printed(/bin\/ensgate cert show /);
+      assert.ok(show);
+      const shown = execFileSync("bash", ["-c", show], {
+        cwd: workDir,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      assert.match(shown, /www\.demo\.eth: verified/);
+      const verify = printed(/bin\/ensgate log verify /);
+      assert.ok(verify);
+      const verified = execFileSync(
+        "bash",
+        ["-c", `${verify} --certificate ${join(workDir, "tls", "www.demo.eth.crt.pem")}`],
+        { cwd: workDir, encoding: "utf8", timeout: 120_000 },
+      );
+      assert.match(verified, /includ/i);
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+
+  it("prints a curl line for DNS over HTTPS that gets the demo's TXT records as printed", () => {
+    const line = output
+      .split("\n")
+      .map((text) => text.trim())
+      .find((text) => text.includes("/dns-query?dns="));
+    assert.ok(line, `no DoH curl line in:\n${output}`);
+    const shown = execFileSync("bash", ["-c", line], {
+      cwd: tmpdir(),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.match(shown, /hello from demo\.eth/);
+    assert.match(shown, /v=ensgate1 demo/);
+  });
+
   it("prints the data dir and the IPFS store its gateways read", () => {
     assert.match(output, new RegExp(`data dir +${dataDir.replaceAll("/", "\\/")}`));
     assert.match(output, new RegExp(`IPFS store +${join(dataDir, "ipfs").replaceAll("/", "\\/")}`));
@@ -135,8 +210,21 @@ describe("ensgate dev", () => {
     const exited = new Promise<number | null>((resolve) =>
       child.once("exit", (code) => resolve(code)),
     );
+    const dnsPort = Number(/^ {2}dig @127\.0\.0\.1 -p (\d+) /m.exec(output)?.[1]);
+    assert.ok(dnsPort > 0, "no DNS port printed");
     child.kill("SIGINT");
     assert.equal(await exited, 0);
+    // The DNS bridge's TCP port is closed too.
+    await assert.rejects(
+      new Promise((resolve, reject) => {
+        const socket = connect(dnsPort, "127.0.0.1", () => {
+          socket.destroy();
+          resolve(undefined);
+        });
+        socket.once("error", reject);
+      }),
+      `DNS port ${dnsPort} still accepts connections`,
+    );
     for (const port of new Set(ports))
       await assert.rejects(
         fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) }),

@@ -42,7 +42,22 @@ const INTERMEDIATE_FEE = parseEther("0.05");
 const END_ENTITY_FEE = parseEther("0.01");
 const { intermediate: INTERMEDIATE, endEntity: END_ENTITY } = CERTIFICATE_ORDER_KINDS;
 const ALICE_NAME = dnsEncodeName("www.alice.eth");
-const Status = { None: 0, Pending: 1, Fulfilled: 2, Rejected: 3 } as const;
+const Status = { None: 0, Pending: 1, Fulfilled: 2, Rejected: 3, Cancelled: 4 } as const;
+const HOUR = 3600n;
+
+/** Moves the chain's clock forward by `seconds` and mines a block (Hardhat's evm_increaseTime). */
+async function travel(seconds: bigint): Promise<void> {
+  await publicClient.request({
+    method: "evm_increaseTime" as never,
+    params: [Number(seconds)] as never,
+  });
+  await publicClient.request({ method: "evm_mine" as never, params: [] as never });
+}
+
+/** The timestamp of the latest block. */
+async function now(): Promise<bigint> {
+  return (await publicClient.getBlock()).timestamp;
+}
 
 /** Expects a revert with custom error `errorName`; returns its arguments. */
 async function expectError(
@@ -146,6 +161,21 @@ describe("CertificateOrders", () => {
       );
     });
 
+    it("starts with a one-hour settlement timeout, with an event", async () => {
+      assert.equal(await orders.read.settlementTimeout(), HOUR);
+      assert.equal(await orders.read.DEFAULT_SETTLEMENT_TIMEOUT(), HOUR);
+      const events = await publicClient.getContractEvents({
+        address: orders.address,
+        abi: orders.abi,
+        eventName: "SettlementTimeoutChanged",
+        fromBlock: 0n,
+      });
+      assert.deepEqual(
+        events.map((event) => [event.args.previousTimeout, event.args.newTimeout]),
+        [[0n, HOUR]],
+      );
+    });
+
     it("refuses a zero admin", async () => {
       await assert.rejects(
         viem.deployContract("CertificateOrders", [
@@ -162,8 +192,9 @@ describe("CertificateOrders", () => {
   describe("request", () => {
     it("takes the exact fee and emits everything the CA needs", async () => {
       const before = await balance(orders.address);
-      const { orderId, logs } = await placeOrder();
+      const { orderId, logs, receipt } = await placeOrder();
       assert.equal(orderId, 1n);
+      const { timestamp } = await publicClient.getBlock({ blockNumber: receipt.blockNumber });
       const requested = logs.find((log) => log.eventName === "OrderRequested");
       assert.ok(requested?.eventName === "OrderRequested");
       assert.deepEqual(requested.args, {
@@ -181,6 +212,7 @@ describe("CertificateOrders", () => {
         requester: addressOf(alice),
         kind: END_ENTITY,
         status: Status.Pending,
+        requestedAt: timestamp,
         fee: END_ENTITY_FEE,
         certificateHash: `0x${"00".repeat(32)}`,
       });
@@ -374,6 +406,154 @@ describe("CertificateOrders", () => {
         orders.write.fulfil([orderId, `0x${"00".repeat(32)}`, location], { account: ca.account }),
         "EmptyCertificateHash",
       );
+    });
+  });
+
+  describe("cancel (requester, after the settlement timeout)", () => {
+    const certificateHash = keccak256(toHex("certificate DER"));
+
+    it("records the request time; cancellableAtOf = requestedAt + settlementTimeout", async () => {
+      const { orderId, receipt } = await placeOrder();
+      const block = await publicClient.getBlock({ blockNumber: receipt.blockNumber });
+      const order = await orders.read.getOrder([orderId]);
+      assert.equal(order.requestedAt, block.timestamp);
+      assert.equal(await orders.read.cancellableAtOf([orderId]), block.timestamp + HOUR);
+      assert.equal(await orders.read.cancellableAtOf([99n]), 0n);
+    });
+
+    it("before the timeout -> SettlementTimeoutNotReached(orderId, cancellableAt)", async () => {
+      const { orderId } = await placeOrder();
+      const cancellableAt = await orders.read.cancellableAtOf([orderId]);
+      assert.deepEqual(
+        await expectError(
+          orders.write.cancel([orderId], { account: alice.account }),
+          "SettlementTimeoutNotReached",
+        ),
+        [orderId, cancellableAt],
+      );
+      // One second short of the timeout (the next block's timestamp is now + 1).
+      await travel(cancellableAt - (await now()) - 2n);
+      await expectError(
+        orders.write.cancel([orderId], { account: alice.account }),
+        "SettlementTimeoutNotReached",
+      );
+      assert.equal((await orders.read.getOrder([orderId])).status, Status.Pending);
+    });
+
+    it("after the timeout: Cancelled, fee credited (pull), events, escrow released", async () => {
+      const { orderId } = await placeOrder();
+      await travel(HOUR);
+      const hash = await orders.write.cancel([orderId], { account: alice.account });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      const logs = parseEventLogs({ abi: orders.abi, logs: receipt.logs });
+      assert.deepEqual(
+        logs.map((log) => [log.eventName, log.args]),
+        [
+          ["OrderCancelled", { orderId, refund: END_ENTITY_FEE }],
+          ["RefundCredited", { account: addressOf(alice), orderId, amount: END_ENTITY_FEE }],
+        ],
+      );
+      assert.equal((await orders.read.getOrder([orderId])).status, Status.Cancelled);
+      assert.equal(await orders.read.escrowedFees(), 0n);
+      assert.equal(await orders.read.refunds([addressOf(alice)]), END_ENTITY_FEE);
+      const before = await balance(addressOf(alice));
+      const withdraw = await publicClient.waitForTransactionReceipt({
+        hash: await orders.write.withdrawRefund({ account: alice.account }),
+      });
+      const gas = withdraw.gasUsed * withdraw.effectiveGasPrice;
+      assert.equal((await balance(addressOf(alice))) - before + gas, END_ENTITY_FEE);
+      assert.equal(await balance(orders.address), 0n);
+    });
+
+    it("only the requester -> NotRequester(orderId, caller); the CA and admin included", async () => {
+      const { orderId } = await placeOrder();
+      await travel(HOUR);
+      for (const wallet of [bob, ca, admin])
+        assert.deepEqual(
+          await expectError(
+            orders.write.cancel([orderId], { account: wallet.account }),
+            "NotRequester",
+          ),
+          [orderId, addressOf(wallet)],
+        );
+      assert.equal((await orders.read.getOrder([orderId])).status, Status.Pending);
+    });
+
+    it("a cancelled order cannot be fulfilled, rejected or cancelled again (OrderNotPending)", async () => {
+      const { orderId } = await placeOrder();
+      await travel(HOUR);
+      await orders.write.cancel([orderId], { account: alice.account });
+      for (const call of [
+        orders.write.fulfil([orderId, certificateHash, "ipns://x"], { account: ca.account }),
+        orders.write.reject([orderId, "late"], { account: ca.account }),
+        orders.write.cancel([orderId], { account: alice.account }),
+      ])
+        assert.deepEqual(await expectError(call, "OrderNotPending"), [orderId, Status.Cancelled]);
+      assert.equal(await orders.read.earnedFees(), 0n);
+      assert.equal(await orders.read.refunds([addressOf(alice)]), END_ENTITY_FEE);
+    });
+
+    it("a settled order cannot be cancelled; an unknown one neither", async () => {
+      const fulfilled = await placeOrder();
+      await orders.write.fulfil([fulfilled.orderId, certificateHash, "ipns://x"], {
+        account: ca.account,
+      });
+      const rejected = await placeOrder();
+      await orders.write.reject([rejected.orderId, "no"], { account: ca.account });
+      await travel(HOUR);
+      assert.deepEqual(
+        await expectError(
+          orders.write.cancel([fulfilled.orderId], { account: alice.account }),
+          "OrderNotPending",
+        ),
+        [fulfilled.orderId, Status.Fulfilled],
+      );
+      assert.deepEqual(
+        await expectError(
+          orders.write.cancel([rejected.orderId], { account: alice.account }),
+          "OrderNotPending",
+        ),
+        [rejected.orderId, Status.Rejected],
+      );
+      assert.deepEqual(
+        await expectError(
+          orders.write.cancel([42n], { account: alice.account }),
+          "OrderNotPending",
+        ),
+        [42n, Status.None],
+      );
+      assert.equal(await orders.read.earnedFees(), END_ENTITY_FEE);
+    });
+
+    it("setSettlementTimeout: admin only, bounded, with an event; applies to pending orders", async () => {
+      const { orderId } = await placeOrder();
+      assert.deepEqual(
+        await expectError(
+          orders.write.setSettlementTimeout([60n], { account: alice.account }),
+          "AccessControlUnauthorizedAccount",
+        ),
+        [addressOf(alice), await orders.read.DEFAULT_ADMIN_ROLE()],
+      );
+      for (const timeout of [59n, 7n * 24n * HOUR + 1n])
+        assert.deepEqual(
+          await expectError(
+            orders.write.setSettlementTimeout([timeout], { account: admin.account }),
+            "InvalidSettlementTimeout",
+          ),
+          [timeout, 60n, 7n * 24n * HOUR],
+        );
+      const hash = await orders.write.setSettlementTimeout([120n], { account: admin.account });
+      const [event] = parseEventLogs({
+        abi: orders.abi,
+        logs: (await publicClient.waitForTransactionReceipt({ hash })).logs,
+        eventName: "SettlementTimeoutChanged",
+      });
+      assert.deepEqual(event?.args, { previousTimeout: HOUR, newTimeout: 120n });
+      const { requestedAt } = await orders.read.getOrder([orderId]);
+      assert.equal(await orders.read.cancellableAtOf([orderId]), requestedAt + 120n);
+      await travel(120n);
+      await orders.write.cancel([orderId], { account: alice.account });
+      assert.equal((await orders.read.getOrder([orderId])).status, Status.Cancelled);
     });
   });
 

@@ -1,7 +1,8 @@
 // Differential test: the core library's `verifyRecord` and the resolver's `resolveCallback` must
 // accept and reject the same response bytes, for the same reason, with the same answer
 // (docs/protocol.md §3-§6). Seeded: DIFF_SEED=<n> replays another sequence; every failure names the
-// seed, the base record and the mutation.
+// seed, the base record and the mutation. Certificate records (§6a) are checked with the context the
+// contract's lookup carries: the CA's signer as owner, the CA's epoch, the name's current owner.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import {
@@ -18,8 +19,10 @@ import {
   numberToHex,
   parseAbiParameters,
   stringToHex,
+  zeroAddress,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { certificateRecordRequests } from "../../lib/certs/certificateRecordTypes.ts";
 import {
   buildApprovalMessage,
   buildRecordMessage,
@@ -35,11 +38,19 @@ import {
   type RecordRequest,
   type RecordVerification,
   type RecordVerificationContext,
+  SIGNED_CERTIFICATE_RECORD_SELECTOR,
   SIGNED_RECORD_V1_SELECTOR,
   SIGNED_RECORD_V2_SELECTOR,
   verifyRecord,
 } from "../../lib/index.ts";
-import { deployFixture, type Fixture, lookupOf, makeIpnsKey, walletSigner } from "./helpers.ts";
+import {
+  decodeExtraData,
+  deployFixture,
+  type Fixture,
+  lookupOf,
+  makeIpnsKey,
+  walletSigner,
+} from "./helpers.ts";
 
 const SEED = Number(process.env.DIFF_SEED ?? 0x5eed_0010) >>> 0;
 /** Random mutations per base record, on top of the structured ones. */
@@ -54,6 +65,14 @@ const U64_MAX = 2n ** 64n - 1n;
 const U256_MAX = 2n ** 256n - 1n;
 const ETH_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const CONTENTHASH = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+const PIN = `3 1 1 ${"ab".repeat(32)}`;
+/** Byte offset (selector included) of a certificate record's `certifiedOwner` word. */
+const CERTIFIED_OWNER_AT = 4 + 192;
+/** An account that owns no name: a certificate issued to it verifies for nobody here. */
+const OTHER_OWNER = privateKeyToAccount(
+  keccak256(stringToHex("ensgate differential other owner")),
+).address;
 
 /** lib's rejection reasons and the resolver's custom errors (docs/protocol.md §6). */
 const ERROR_OF: Record<RecordRejection, string> = {
@@ -62,6 +81,7 @@ const ERROR_OF: Record<RecordRejection, string> = {
   recordExpired: "RecordExpired",
   staleEpoch: "StaleEpoch",
   futureEpoch: "FutureEpoch",
+  certificateOwnerChanged: "CertificateOwnerChanged",
   invalidRecordSignature: "InvalidRecordSignature",
   invalidApproval: "InvalidApproval",
   unapprovedSigner: "UnapprovedSigner",
@@ -110,7 +130,10 @@ const withByte = (bytes: Uint8Array, at: number, value: number) => {
 
 // ------------------------------------------------------------------------------- records
 
-/** The response fields, with `validUntil` and `epoch` as whole words (to encode huge values too). */
+/**
+ * The response fields, with `validUntil` and `epoch` as whole words (to encode huge values too);
+ * `certifiedOwner` (v2 only) selects the `signedCertificateRecord` form.
+ */
 type Fields = {
   version: 1 | 2;
   signer: Address;
@@ -119,17 +142,24 @@ type Fields = {
   result: Hex;
   validUntil: bigint;
   epoch: bigint;
+  certifiedOwner?: Address | undefined;
 };
 
 const V1_LAYOUT = parseAbiParameters("address, bytes, bytes, bytes");
 /** Same layout as `signedRecordV2(..., uint64, uint64)`, but any word fits. */
 const V2_LAYOUT = parseAbiParameters("address, bytes, bytes, bytes, uint256, uint256");
+/** Same layout as `signedCertificateRecord(..., uint64, uint64, address)`, but any word fits. */
+const CERTIFICATE_LAYOUT = parseAbiParameters(
+  "address, bytes, bytes, bytes, uint256, uint256, address",
+);
 
 function encodeFields(f: Fields): Hex {
   const common = [f.signer, f.recordSignature, f.approvalSignature, f.result] as const;
-  return f.version === 1
-    ? `${SIGNED_RECORD_V1_SELECTOR}${encodeAbiParameters(V1_LAYOUT, common).slice(2)}`
-    : `${SIGNED_RECORD_V2_SELECTOR}${encodeAbiParameters(V2_LAYOUT, [...common, f.validUntil, f.epoch]).slice(2)}`;
+  if (f.version === 1)
+    return `${SIGNED_RECORD_V1_SELECTOR}${encodeAbiParameters(V1_LAYOUT, common).slice(2)}`;
+  if (f.certifiedOwner !== undefined)
+    return `${SIGNED_CERTIFICATE_RECORD_SELECTOR}${encodeAbiParameters(CERTIFICATE_LAYOUT, [...common, f.validUntil, f.epoch, f.certifiedOwner]).slice(2)}`;
+  return `${SIGNED_RECORD_V2_SELECTOR}${encodeAbiParameters(V2_LAYOUT, [...common, f.validUntil, f.epoch]).slice(2)}`;
 }
 
 /** A signature with `s` mirrored into the upper half order (same signer, malleable form). */
@@ -142,6 +172,7 @@ function highS(signature: Hex): Hex {
 }
 const withV = (signature: Hex, v: number) => bytesToHex(withByte(hexToBytes(signature), 64, v));
 
+/** Who signs: for certificate records "owner" is the CA's signer and approvals are the CA's. */
 type Rule = "owner" | "onchain" | "offchain" | "stranger";
 
 type Scenario = {
@@ -151,6 +182,16 @@ type Scenario = {
   value: string | { result: Hex };
   version: 1 | 2;
   rule: Rule;
+  /** A certificate record (§6a): read from the CA's tree, issued to the name's current owner. */
+  certificate?: boolean;
+};
+
+/** What a base can be re-signed with; `certifiedOwner: null` re-signs a plain v2 record. */
+type Resign = {
+  validUntil?: bigint;
+  epoch?: bigint;
+  result?: Hex;
+  certifiedOwner?: Address | null;
 };
 
 /** A signed base record and everything needed to mutate and check it. */
@@ -164,11 +205,12 @@ type Base = {
   extraData: Hex;
   context: RecordVerificationContext;
   /** Re-signs the record (and its approval, for off-chain approved signers) with other fields. */
-  resign: (changes: { validUntil?: bigint; epoch?: bigint; result?: Hex }) => Promise<Hex>;
+  resign: (changes: Resign) => Promise<Hex>;
   approvals: { v1: Hex; v2: Hex; stranger: Hex };
 };
 
-type Case = { base: Base; description: string; data: Hex };
+/** `expected`: the outcome the rules prescribe ("accepted" or the error), besides agreement. */
+type Case = { base: Base; description: string; data: Hex; expected?: string | undefined };
 
 // ------------------------------------------------------------------------------- the two verifiers
 
@@ -212,14 +254,14 @@ async function contractOutcome(f: Fixture, data: Hex, extraData: Hex): Promise<O
 // ------------------------------------------------------------------------------- mutations
 
 /** Positions of a response's dynamic fields (byte offsets in `data`, selector included). */
-function layout(bytes: Uint8Array, version: 1 | 2) {
+function layout(bytes: Uint8Array, fields: Fields) {
   const field = (index: number) => {
     const head = 4 + 32 * index;
     const tail = 4 + Number(readWord(bytes, head));
     return { head, tail, length: Number(readWord(bytes, tail)) };
   };
   return {
-    heads: version === 2 ? 6 : 4,
+    heads: fields.certifiedOwner !== undefined ? 7 : fields.version === 2 ? 6 : 4,
     body: bytes.length - 4,
     recordSignature: field(1),
     approvalSignature: field(2),
@@ -248,7 +290,8 @@ async function mutationsOf(base: Base): Promise<Case[]> {
   // One stream per base: the mutations do not depend on the order the bases are mutated in.
   const rng = prng((SEED ^ Math.imul(base.index + 1, 0x9e3779b1)) >>> 0);
   const bytes = hexToBytes(base.data);
-  const lay = layout(bytes, fields.version);
+  const lay = layout(bytes, fields);
+  const certificate = fields.certifiedOwner !== undefined;
   const cases: Case[] = [];
   const add = (description: string, data: Hex | Uint8Array) =>
     cases.push({ base, description, data: typeof data === "string" ? data : bytesToHex(data) });
@@ -264,8 +307,16 @@ async function mutationsOf(base: Base): Promise<Case[]> {
   );
 
   // Truncation and appended bytes (an empty response is "record not set" on-chain: not verified).
+  const headEnd = 4 + 32 * lay.heads;
   for (const length of [1, 3, 4, 5, 36, 4 + 127, 4 + 128, 4 + 191, 4 + 192, 4 + 193])
     if (length < bytes.length) add(`truncated to ${length} bytes`, bytes.slice(0, length));
+  // Around the certificate head's end (224 body bytes): a 6-word v2 head plus part of a seventh.
+  if (certificate)
+    for (const length of [headEnd - 32, headEnd - 1, headEnd, headEnd + 1, headEnd + 32])
+      add(
+        `truncated to ${length} bytes (certificate head ends at ${headEnd})`,
+        bytes.slice(0, length),
+      );
   for (const cut of [1, 2, 31, 32, 33, 64, 96])
     if (cut < bytes.length) add(`last ${cut} bytes cut`, bytes.slice(0, bytes.length - cut));
   add("1 zero byte appended", concatBytes(bytes, new Uint8Array(1)));
@@ -274,9 +325,15 @@ async function mutationsOf(base: Base): Promise<Case[]> {
   add("31 random bytes appended", concatBytes(bytes, rng.bytes(31)));
   add("1024 random bytes appended", concatBytes(bytes, rng.bytes(1024)));
 
-  // Selector.
-  const other = fields.version === 1 ? SIGNED_RECORD_V2_SELECTOR : SIGNED_RECORD_V1_SELECTOR;
-  add("other version's selector", `${other}${base.data.slice(10)}`);
+  // Selector: every other form's selector on the same body (a certificate key takes only the
+  // certificate form, and no other key takes it: MalformedRecord either way).
+  for (const [label, selector] of [
+    ["v1", SIGNED_RECORD_V1_SELECTOR],
+    ["v2", SIGNED_RECORD_V2_SELECTOR],
+    ["certificate", SIGNED_CERTIFICATE_RECORD_SELECTOR],
+  ] as const)
+    if (selector !== base.data.slice(0, 10))
+      add(`${label} selector on this body`, `${selector}${base.data.slice(10)}`);
   add("zero selector", `0x00000000${base.data.slice(10)}`);
   const selectorByte = rng.int(4);
   const selectorBit = rng.int(8);
@@ -372,6 +429,69 @@ async function mutationsOf(base: Base): Promise<Case[]> {
         add(`epoch re-signed as ${label}`, await base.resign({ epoch: value }));
       }
     add("epoch re-signed as current", await base.resign({ epoch }));
+  }
+
+  // The certified owner (certificate records), and the certificate form on every other key.
+  const nameOwner = base.context.nameOwner;
+  if (certificate && nameOwner) {
+    add(
+      "certifiedOwner re-signed as the current owner",
+      await base.resign({ certifiedOwner: nameOwner }),
+    );
+    add(
+      "certifiedOwner re-signed as another account",
+      await base.resign({ certifiedOwner: OTHER_OWNER }),
+    );
+    add("certifiedOwner re-signed as zero", await base.resign({ certifiedOwner: zeroAddress }));
+    add(
+      "certifiedOwner re-signed as the CA signer",
+      await base.resign({ certifiedOwner: base.context.owner }),
+    );
+    add(
+      "certifiedOwner patched to another account (unsigned)",
+      withWord(bytes, CERTIFIED_OWNER_AT, hexToBigInt(OTHER_OWNER)),
+    );
+    add(
+      "issued to another account, certifiedOwner patched to the current owner",
+      withWord(
+        hexToBytes(await base.resign({ certifiedOwner: OTHER_OWNER })),
+        CERTIFIED_OWNER_AT,
+        hexToBigInt(nameOwner),
+      ),
+    );
+    add(
+      "certifiedOwner low bit flipped",
+      withByte(bytes, CERTIFIED_OWNER_AT + 31, (bytes[CERTIFIED_OWNER_AT + 31] as number) ^ 1),
+    );
+    // Dirty high bits: both read the low 160 bits, as for the signer's word.
+    add("certifiedOwner dirty high bits (0x01..)", withByte(bytes, CERTIFIED_OWNER_AT, 0x01));
+    add(
+      "certifiedOwner dirty high bits (all 0xff)",
+      (() => {
+        const out = bytes.slice();
+        out.fill(0xff, CERTIFIED_OWNER_AT, CERTIFIED_OWNER_AT + 12);
+        return out;
+      })(),
+    );
+    add(
+      "certifiedOwner dirty high bits (random)",
+      (() => {
+        const out = bytes.slice();
+        out.set(rng.bytes(12), CERTIFIED_OWNER_AT);
+        return out;
+      })(),
+    );
+    add("re-signed as a plain v2 record", await base.resign({ certifiedOwner: null }));
+    add("v2 encoding of the same fields", withFields({ certifiedOwner: undefined }));
+  } else if (fields.version === 2) {
+    add(
+      "re-signed as a certificate record issued to the owner",
+      await base.resign({ certifiedOwner: base.context.owner }),
+    );
+    add(
+      "certificate encoding of the same fields (owner appended)",
+      withFields({ certifiedOwner: base.context.owner }),
+    );
   }
 
   // The record signature: malleable form, every v class, wrong lengths.
@@ -493,7 +613,50 @@ async function mutationsOf(base: Base): Promise<Case[]> {
       );
     }
   }
+  for (const c of cases) c.expected = expectedOf(base, c.description);
   return cases;
+}
+
+/**
+ * The outcome docs/protocol.md §6a prescribes for a certificate-form mutation, on both sides
+ * (undefined: only agreement is checked). A certificate key takes only a certificate record and
+ * no other key takes one; the certified owner is checked before SIGN 4; its word's high bits are
+ * not part of the address.
+ */
+function expectedOf(base: Base, description: string): string | undefined {
+  const malformed = "MalformedRecord";
+  if (base.fields.certifiedOwner === undefined)
+    return description === "certificate selector on this body" ||
+      description.startsWith("re-signed as a certificate record") ||
+      description.startsWith("certificate encoding")
+      ? malformed
+      : undefined;
+  const valid =
+    base.scenario.rule === "owner" || base.scenario.rule === "offchain"
+      ? "accepted"
+      : "UnapprovedSigner";
+  if (
+    description === "unchanged" ||
+    description === "certifiedOwner re-signed as the current owner" ||
+    description.startsWith("certifiedOwner dirty high bits")
+  )
+    return valid;
+  if (
+    description.startsWith("certifiedOwner re-signed as") ||
+    description.startsWith("certifiedOwner patched") ||
+    description === "certifiedOwner low bit flipped"
+  )
+    return "CertificateOwnerChanged";
+  if (description.startsWith("issued to another account")) return "InvalidRecordSignature";
+  if (
+    description === "re-signed as a plain v2 record" ||
+    description === "v2 encoding of the same fields" ||
+    description === "v1 selector on this body" ||
+    description === "v2 selector on this body" ||
+    description.includes("(certificate head ends at")
+  )
+    return malformed;
+  return undefined;
 }
 
 // ------------------------------------------------------------------------------- the test
@@ -590,6 +753,18 @@ describe("differential: lib verifyRecord vs EnsgateResolver.resolveCallback", ()
       rule: "owner",
     },
   );
+  // Certificate records (§6a): the CA's keys, signed by the CA's signer (carol, or a signer she
+  // approved) under the CA's epoch (1), issued to the name's current owner (alice).
+  const ca = certificateRecordRequests();
+  const certificateBases: [string, RecordRequest, string, Rule][] = [
+    [dnsName, ca.chain, PEM, "owner"],
+    [dnsName, ca.tlsa, PIN, "owner"],
+    [alice, ca.tlsa, PIN, "offchain"],
+    // carol approved this signer on-chain on alice.eth: it counts for nothing here.
+    [alice, ca.chain, PEM, "onchain"],
+  ];
+  for (const [name, request, value, rule] of certificateBases)
+    scenarios.push({ name, request, value, version: 2, rule, certificate: true });
 
   before(async () => {
     f = await deployFixture();
@@ -606,27 +781,47 @@ describe("differential: lib verifyRecord vs EnsgateResolver.resolveCallback", ()
     // bob.eth's epoch is 2: one bump on `eth`, one on the name (both bob's own counters).
     await f.resolver.write.bumpEpoch([namehash("eth")], { account: f.bob.account });
     await f.resolver.write.bumpEpoch([namehash("bob.eth")], { account: f.bob.account });
+    // The certificate authority: carol signs, its epoch is 1. Carol also approves the on-chain
+    // signer on alice.eth under her own key: on-chain approvals never reach certificate records.
+    await f.resolver.write.setCertificateAuthority(
+      [f.carol.account.address, (await makeIpnsKey(0xca)).key],
+      { account: f.admin.account },
+    );
+    await f.resolver.write.bumpCertificateAuthorityEpoch({ account: f.admin.account });
+    await f.resolver.write.approve([namehash(alice), onchainSigner.address, true], {
+      account: f.carol.account,
+    });
     // No block is mined after this point: every eth_call runs at the latest block's timestamp.
 
     const ownerWallets = {
       "alice.eth": f.alice,
       "sub.alice.eth": f.alice,
+      [dnsName]: f.alice,
       "bob.eth": f.bob,
     } as Record<string, typeof f.alice>;
     const approvedCache = new Map<string, Promise<boolean>>();
     bases = await Promise.all(
       scenarios.map(async (scenario, index): Promise<Base> => {
-        const { name, request, version, rule } = scenario;
-        const ownerWallet = ownerWallets[name];
-        if (!ownerWallet) throw new Error(`no owner for ${name}`);
-        const owner = walletSigner(ownerWallet);
+        const { name, request, version, rule, certificate } = scenario;
+        const nameWallet = ownerWallets[name];
+        if (!nameWallet) throw new Error(`no owner for ${name}`);
+        // The owner of the lookup: the name's owner, or the CA's signer for a certificate record.
+        const owner = walletSigner(certificate ? f.carol : nameWallet);
         const encodedName = dnsEncodeName(name);
         const lookup = await lookupOf(f, encodedName, encodeRecordCall(namehash(name), request));
-        const [contextOwner, , epoch] = await f.resolver.read.nameContext([encodedName]);
+        const [nameOwner, , nameEpoch] = await f.resolver.read.nameContext([encodedName]);
         assert.ok(
-          isAddressEqual(contextOwner, owner.address),
-          `${name} is not owned by ${owner.address}`,
+          isAddressEqual(nameOwner, nameWallet.account.address),
+          `${name} is not owned by ${nameWallet.account.address}`,
         );
+        // lib gets what the contract's lookup carries (owner, epoch and, for certificates, the
+        // name's current owner).
+        const sealed = decodeExtraData(lookup.extraData).lookup;
+        assert.ok(isAddressEqual(sealed.owner, owner.address), `${name}: lookup owner`);
+        assert.equal(sealed.nameOwner, certificate ? nameOwner : zeroAddress);
+        const epoch = sealed.epoch;
+        if (certificate) assert.equal(epoch, (await f.resolver.read.certificateAuthority())[2]);
+        else assert.equal(epoch, nameEpoch);
         // The block timestamp the callback will see (eth_call at the latest block).
         const { timestamp } = await f.publicClient.getBlock();
         const nodes = name.split(".").map((_, i, labels) => namehash(labels.slice(i).join(".")));
@@ -638,6 +833,8 @@ describe("differential: lib verifyRecord vs EnsgateResolver.resolveCallback", ()
           owner: owner.address,
           epoch,
           now: timestamp,
+          nameOwner: certificate ? nameOwner : undefined,
+          // As the gateway and the client layer ask: the lookup owner's approvals on the name's path.
           isApprovedOnChain: (signer) => {
             const key = `${owner.address}:${name}:${signer}`;
             let cached = approvedCache.get(key);
@@ -685,8 +882,12 @@ describe("differential: lib verifyRecord vs EnsgateResolver.resolveCallback", ()
           validUntil: version === 2 ? timestamp + 86_400n : 0n,
           epoch: version === 2 ? epoch : 0n,
         };
-        const sign = async (changes: { validUntil?: bigint; epoch?: bigint; result?: Hex }) => {
-          const fields = { ...baseFields, ...changes };
+        const sign = async (changes: Resign) => {
+          const certifiedOwner =
+            changes.certifiedOwner === null
+              ? undefined
+              : (changes.certifiedOwner ?? (certificate ? nameOwner : undefined));
+          const fields = { ...baseFields, ...changes, certifiedOwner };
           const recordSignature = await signer.signMessage({
             message: buildRecordMessage({
               name,
@@ -697,6 +898,7 @@ describe("differential: lib verifyRecord vs EnsgateResolver.resolveCallback", ()
               freshness:
                 version === 2 ? { validUntil: fields.validUntil, epoch: fields.epoch } : undefined,
               resolver: f.resolver.address,
+              certifiedOwner,
             }),
           });
           const approvalSignature =
@@ -716,7 +918,7 @@ describe("differential: lib verifyRecord vs EnsgateResolver.resolveCallback", ()
           return { fields: all, data: encodeFields(all) };
         };
         const { fields, data } = await sign({});
-        const id = `#${index} ${name} ${buildRecordType(request)} v${version} ${rule}`;
+        const id = `#${index} ${name} ${buildRecordType(request)} ${certificate ? "certificate" : `v${version}`} ${rule}`;
         return {
           index,
           id,
@@ -749,7 +951,7 @@ describe("differential: lib verifyRecord vs EnsgateResolver.resolveCallback", ()
           ]);
         }),
       );
-      chunk.forEach(({ base, description }, k) => {
+      chunk.forEach(({ base, description, expected }, k) => {
         const [lib, contract] = outcomes[k] as [Outcome, Outcome];
         const same = lib.accepted
           ? contract.accepted && contract.answer === lib.answer
@@ -757,6 +959,10 @@ describe("differential: lib verifyRecord vs EnsgateResolver.resolveCallback", ()
         if (!same)
           mismatches.push(
             `${base.id} / ${description}: lib ${show(lib)}, contract ${show(contract)}`,
+          );
+        else if (expected && expected !== (lib.accepted ? "accepted" : lib.reason))
+          mismatches.push(
+            `${base.id} / ${description}: both ${show(lib)}, the rules say ${expected}`,
           );
         else if (lib.accepted) accepted++;
         else rejected.set(lib.reason, (rejected.get(lib.reason) ?? 0) + 1);
@@ -775,6 +981,8 @@ describe("differential: lib verifyRecord vs EnsgateResolver.resolveCallback", ()
     for (const base of bases) cases.push(...(await mutationsOf(base)));
     assert.ok(cases.length >= 1000, `seed ${SEED}: only ${cases.length} mutations`);
     const { accepted, rejected } = await check(cases);
+    const prescribed = cases.filter((c) => c.expected && c.base.scenario.certificate).length;
+    assert.ok(prescribed >= 60, `seed ${SEED}: only ${prescribed} certificate expectations`);
     // The mutations reach every outcome (a generator that only produces garbage proves little).
     assert.ok(accepted > 50, `seed ${SEED}: only ${accepted} accepted`);
     for (const reason of Object.values(ERROR_OF))

@@ -38,7 +38,7 @@ export const GATEWAY_ABI = parseAbi([
 
 /** The ABI of `extraData` after its 32-byte check hash (the resolver's `Lookup` struct). */
 export const LOOKUP_PARAMETERS = parseAbiParameters(
-  "(uint256 deadline, uint256 kind, address owner, uint256 epoch, uint256 contentTypes, bytes name, bytes recordType, bytes32[] nodes)",
+  "(uint256 deadline, uint256 kind, address owner, address nameOwner, uint256 epoch, uint256 contentTypes, bytes name, bytes recordType, bytes32[] nodes)",
 );
 
 /** A test IPNS key: its 32-byte public key (the short recordhash) and its CIDv1 in base32. */

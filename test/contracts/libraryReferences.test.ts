@@ -14,6 +14,7 @@ import {
   hashMessage,
   keccak256,
   toHex,
+  zeroAddress,
 } from "viem";
 import { buildApprovalMessage, buildRecordMessage, formatCaip10 } from "../../lib/index.ts";
 
@@ -303,6 +304,8 @@ describe("library routines match their plain-Solidity references", () => {
       const recordType = randomText(pick([0, 11, 32, 64, 300]));
       const result = bytesToHex(randomBytes(int(200)));
       const v2 = i % 3 !== 0;
+      // Every fourth v2 message is a certificate record's (with a `Name Owner` line).
+      const nameOwner = v2 && i % 4 === 1 ? randomAccount() : zeroAddress;
       const validUntil = pick(numbers);
       const epoch = pick(numbers);
       const fields = {
@@ -316,6 +319,7 @@ describe("library routines match their plain-Solidity references", () => {
         resolver,
         signer,
         owner,
+        nameOwner,
       };
       const caip10 = await assertSame("caip10", [chainId, signer]);
       const record = await assertSame("recordDigest", [fields]);
@@ -334,6 +338,7 @@ describe("library routines match their plain-Solidity references", () => {
         chainId,
         freshness,
         resolver,
+        certifiedOwner: nameOwner === zeroAddress ? undefined : nameOwner,
       });
       assert.equal(record, `ok:${hashMessage(recordText)}`, recordText);
       const approvalText = buildApprovalMessage({

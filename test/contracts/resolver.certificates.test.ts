@@ -1,24 +1,38 @@
-// The certificate authority rule of the resolver: lookups of the certificate record types (text
-// `org.ensgate.tls.chain`, TLSA = dnsRecord resource 52) go to the CA's tree with the CA's signer
-// as the owner; the CA's signer counts for nothing else; the owner's tree cannot override them.
+// The certificate authority rule of the resolver: lookups of the CA's text keys
+// (`org.ensgate.ca.*`) walk the registry like every other lookup, go to the CA's tree with the
+// CA's signer as the signer of record, and verify only for the owner the certificate was issued
+// to (SIGN 4 `Name Owner`). The CA's signer counts for nothing else, and every other record type,
+// TLSA included, is the owner's.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { encodeAbiParameters, getAddress, type Hex, keccak256, stringToHex } from "viem";
+import {
+  type Address,
+  encodeAbiParameters,
+  getAddress,
+  type Hex,
+  keccak256,
+  stringToHex,
+  zeroAddress,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   certificateRecordRequests,
   isCertificateRecordRequest,
+  ownerTlsaRecordRequest,
 } from "../../lib/certs/certificateRecordTypes.ts";
 import {
   decodeResolveOffchainCall,
+  decodeSignedRecordData,
   dnsEncodeName,
   encodeRecordCall,
   encodeRecordValue,
+  encodeSignedRecordData,
   hashDnsOwnerName,
   namehash,
   type RecordRequest,
   signRecord,
 } from "../../lib/index.ts";
+import { setNameExpires } from "../../scripts/stack/ensFixtures.ts";
 import {
   decodeExtraData,
   deployFixture,
@@ -31,17 +45,18 @@ import {
 
 const CA = privateKeyToAccount(keccak256(stringToHex("ensgate test CA signer")));
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-const TLSA_LINE = `_443._tcp.www.alice.eth. 3600 IN TLSA 3 1 1 ${"ab".repeat(32)}`;
+const PIN = `3 1 1 ${"ab".repeat(32)}`;
+const DAY = 86_400n;
 
 describe("EnsgateResolver: certificate authority records", () => {
   let f: Fixture;
   let caKey: Hex;
   let ownerKey: Hex;
   const name = "www.alice.eth";
-  const { chain, tlsa } = certificateRecordRequests(name);
+  const { chain, tlsa } = certificateRecordRequests();
   const records: [RecordRequest, string][] = [
     [chain, PEM],
-    [tlsa, TLSA_LINE],
+    [tlsa, PIN],
   ];
 
   before(async () => {
@@ -58,35 +73,38 @@ describe("EnsgateResolver: certificate authority records", () => {
     lookupOf(f, dnsEncodeName(forName), encodeRecordCall(namehash(forName), request));
   const callback = (data: Hex, extraData: Hex) =>
     f.resolver.read.resolveCallback([data, extraData]);
+  const now = async () => (await f.publicClient.getBlock()).timestamp;
+  /** A v2 record of `name`; `certifiedOwner` makes it a certificate record. */
   const sign = (
     request: RecordRequest,
     value: string,
     signer: Parameters<typeof signRecord>[0]["signer"],
-    owner: Hex,
-    epoch = 0n,
+    options: { certifiedOwner?: Address; epoch?: bigint; forName?: string } = {},
   ) =>
     signRecord({
-      name,
+      name: options.forName ?? name,
       request,
       result: encodeRecordValue(request, value),
       signer,
-      owner: owner as `0x${string}`,
+      owner: signer.address,
       chainId: f.chainId,
-      freshness: { validUntil: 2n ** 40n, epoch },
+      freshness: { validUntil: 2n ** 40n, epoch: options.epoch ?? 0n },
       resolver: f.resolver.address,
+      certifiedOwner: options.certifiedOwner,
     });
 
-  it("the contract's certificate record types are lib's isCertificateRecordRequest", () => {
+  it("the contract's certificate keys are lib's isCertificateRecordRequest: org.ensgate.ca.* only", async () => {
     assert.ok(isCertificateRecordRequest(chain));
     assert.ok(isCertificateRecordRequest(tlsa));
-    assert.ok(
-      isCertificateRecordRequest({
-        type: "dnsRecord",
-        nameHash: hashDnsOwnerName("_25._tcp.mail.alice.eth"),
-        resource: 52,
-      }),
-    );
-    assert.ok(!isCertificateRecordRequest({ type: "text", key: "org.ensgate.tls.chainx" }));
+    assert.ok(isCertificateRecordRequest({ type: "text", key: "org.ensgate.ca.x" }));
+    for (const request of [
+      { type: "text", key: "org.ensgate.ca." },
+      { type: "text", key: "org.ensgate.ca" },
+      { type: "text", key: "org.ensgate.tls.chain" },
+      { type: "text", key: "Org.ensgate.ca.chain" },
+      ownerTlsaRecordRequest(name),
+    ] as RecordRequest[])
+      assert.ok(!isCertificateRecordRequest(request), JSON.stringify(request));
   });
 
   it("without a CA, certificate lookups answer empty (no OffchainLookup)", async () => {
@@ -118,10 +136,9 @@ describe("EnsgateResolver: certificate authority records", () => {
       "InvalidCertificateAuthority",
     );
     await expectError(
-      f.resolver.simulate.setCertificateAuthority(
-        ["0x0000000000000000000000000000000000000000", caKey],
-        { account: f.admin.account.address },
-      ),
+      f.resolver.simulate.setCertificateAuthority([zeroAddress, caKey], {
+        account: f.admin.account.address,
+      }),
       "InvalidCertificateAuthority",
     );
   });
@@ -140,7 +157,7 @@ describe("EnsgateResolver: certificate authority records", () => {
     assert.equal(epoch, 0n);
   });
 
-  it("certificate lookups go to the CA's tree with the CA signer as the owner", async () => {
+  it("certificate lookups go to the CA's tree, carrying the name's current owner", async () => {
     for (const [request] of records) {
       const { callData, extraData, urls } = await lookup(request);
       const call = decodeResolveOffchainCall(callData);
@@ -149,6 +166,7 @@ describe("EnsgateResolver: certificate authority records", () => {
       assert.equal(call.recordhash, `0xe5010172002408011220${caKey.slice(2)}`);
       const { lookup: decoded } = decodeExtraData(extraData);
       assert.equal(decoded.owner, CA.address);
+      assert.equal(decoded.nameOwner, getAddress(f.alice.account.address));
       // No owner nodes: on-chain approvals of any owner never reach a certificate record.
       assert.deepEqual(decoded.nodes, []);
       const caCid = (await makeIpnsKey(2)).cid;
@@ -157,25 +175,89 @@ describe("EnsgateResolver: certificate authority records", () => {
         "IPFS URLs point at the CA's tree",
       );
     }
-    // Any other record of the same name still goes to the owner's tree.
-    const other = decodeResolveOffchainCall(
-      (await lookup({ type: "text", key: "avatar" })).callData,
-    );
-    assert.equal(other.owner, getAddress(f.alice.account.address));
-  });
-
-  it("a CA-signed certificate record verifies (text chain and TLSA)", async () => {
-    for (const [request, value] of records) {
-      const { extraData } = await lookup(request);
-      const file = await sign(request, value, CA, CA.address);
-      assert.equal(await callback(file.data, extraData), encodeRecordValue(request, value));
+    // Every other record of the same name, TLSA included, goes to the owner's tree.
+    for (const request of [
+      { type: "text", key: "avatar" },
+      { type: "text", key: "org.ensgate.tls.chain" },
+      ownerTlsaRecordRequest(name),
+      ownerTlsaRecordRequest(name, 25),
+    ] as RecordRequest[]) {
+      const { callData, extraData } = await lookup(request);
+      assert.equal(decodeResolveOffchainCall(callData).owner, getAddress(f.alice.account.address));
+      assert.equal(decodeExtraData(extraData).lookup.nameOwner, zeroAddress);
     }
   });
 
-  it("the owner's signature on a certificate record type is rejected (UnapprovedSigner)", async () => {
+  it("a name that does not exist gets NameNotFound for a certificate lookup too", async () => {
+    for (const missing of ["www.nobody.eth", "nobody.eth"])
+      await expectError(
+        f.lookupClient.readContract({
+          address: f.resolver.address,
+          abi: f.resolver.abi,
+          functionName: "resolve",
+          args: [dnsEncodeName(missing), encodeRecordCall(namehash(missing), chain)],
+        }),
+        "NameNotFound",
+      );
+  });
+
+  it("a CA record issued to the current owner verifies (chain and pin)", async () => {
     for (const [request, value] of records) {
       const { extraData } = await lookup(request);
-      const file = await sign(request, value, walletSigner(f.alice), f.alice.account.address);
+      const file = await sign(request, value, CA, { certifiedOwner: f.alice.account.address });
+      assert.equal(await callback(file.data, extraData), encodeRecordValue(request, value));
+      assert.equal(
+        decodeSignedRecordData(file.data).certifiedOwner,
+        getAddress(f.alice.account.address),
+      );
+    }
+  });
+
+  it("a CA record issued to another owner is rejected (CertificateOwnerChanged)", async () => {
+    const { extraData } = await lookup(chain);
+    const file = await sign(chain, PEM, CA, { certifiedOwner: f.bob.account.address });
+    const [certified, current] = await expectError(
+      callback(file.data, extraData),
+      "CertificateOwnerChanged",
+    );
+    assert.equal(certified, getAddress(f.bob.account.address));
+    assert.equal(current, getAddress(f.alice.account.address));
+  });
+
+  it("a certified owner swapped in the response without the CA's signature is InvalidRecordSignature", async () => {
+    const { extraData } = await lookup(chain);
+    const issuedToBob = await sign(chain, PEM, CA, { certifiedOwner: f.bob.account.address });
+    const record = decodeSignedRecordData(issuedToBob.data);
+    const forged = encodeSignedRecordData({ ...record, certifiedOwner: f.alice.account.address });
+    await expectError(callback(forged, extraData), "InvalidRecordSignature");
+  });
+
+  it("a plain v2 record for a certificate key, or a certificate record for any other key, is MalformedRecord", async () => {
+    const { extraData } = await lookup(chain);
+    const plain = await sign(chain, PEM, CA);
+    await expectError(callback(plain.data, extraData), "MalformedRecord");
+    const avatar: RecordRequest = { type: "text", key: "avatar" };
+    const avatarLookup = await lookup(avatar);
+    const certified = await signRecord({
+      name,
+      request: avatar,
+      result: encodeRecordValue(avatar, "https://example.com/a.png"),
+      signer: walletSigner(f.alice),
+      owner: f.alice.account.address,
+      chainId: f.chainId,
+      freshness: { validUntil: 2n ** 40n, epoch: 0n },
+      resolver: f.resolver.address,
+      certifiedOwner: f.alice.account.address,
+    });
+    await expectError(callback(certified.data, avatarLookup.extraData), "MalformedRecord");
+  });
+
+  it("the owner's signature on a certificate key is rejected (UnapprovedSigner)", async () => {
+    for (const [request, value] of records) {
+      const { extraData } = await lookup(request);
+      const file = await sign(request, value, walletSigner(f.alice), {
+        certifiedOwner: f.alice.account.address,
+      });
       const [signer] = await expectError(callback(file.data, extraData), "UnapprovedSigner");
       assert.equal(signer, getAddress(f.alice.account.address));
     }
@@ -187,40 +269,98 @@ describe("EnsgateResolver: certificate authority records", () => {
       account: f.alice.account,
     });
     const { extraData } = await lookup(chain);
-    const file = await sign(chain, PEM, delegate, f.alice.account.address);
+    const file = await sign(chain, PEM, delegate, { certifiedOwner: f.alice.account.address });
     await expectError(callback(file.data, extraData), "UnapprovedSigner");
   });
 
-  it("a CA signature on a non-certificate record is rejected (UnapprovedSigner)", async () => {
+  it("a CA signature on the owner's records (TLSA included) is rejected (UnapprovedSigner)", async () => {
     const avatar: RecordRequest = { type: "text", key: "avatar" };
     const a: RecordRequest = { type: "dnsRecord", nameHash: hashDnsOwnerName(name), resource: 1 };
+    const ownerTlsa = ownerTlsaRecordRequest(name);
     for (const [request, value] of [
       [avatar, "https://evil.example/a.png"],
       [a, `${name}. 300 IN A 192.0.2.66`],
+      [ownerTlsa, `_443._tcp.${name}. 300 IN TLSA 3 1 1 ${"cd".repeat(32)}`],
     ] as [RecordRequest, string][]) {
       const { extraData } = await lookup(request);
-      for (const owner of [CA.address, f.alice.account.address] as Hex[]) {
-        const file = await sign(request, value, CA, owner);
-        const [signer] = await expectError(callback(file.data, extraData), "UnapprovedSigner");
-        assert.equal(signer, CA.address);
-      }
+      const file = await sign(request, value, CA);
+      const [signer] = await expectError(callback(file.data, extraData), "UnapprovedSigner");
+      assert.equal(signer, CA.address);
     }
   });
 
+  it("the owner's own TLSA records (_443._tcp and _25._tcp) verify with the owner's signature", async () => {
+    for (const [port, host] of [
+      [443, name],
+      [25, "mail.alice.eth"],
+    ] as const) {
+      const request = ownerTlsaRecordRequest(host, port);
+      const value = `_${port}._tcp.${host}. 300 IN TLSA 3 1 1 ${"ef".repeat(32)}`;
+      const { extraData } = await lookup(request, host);
+      const file = await sign(request, value, walletSigner(f.alice), { forName: host });
+      assert.equal(await callback(file.data, extraData), encodeRecordValue(request, value));
+    }
+  });
+
+  it("a transfer makes the CA's records of the previous owner stop verifying at once; re-issued ones verify", async () => {
+    const issuedToAlice = await sign(chain, PEM, CA, { certifiedOwner: f.alice.account.address });
+    assert.equal(
+      await callback(issuedToAlice.data, (await lookup(chain)).extraData),
+      encodeRecordValue(chain, PEM),
+    );
+    await f.register("alice.eth", f.bob.account.address);
+    const after = await lookup(chain);
+    assert.equal(
+      decodeExtraData(after.extraData).lookup.nameOwner,
+      getAddress(f.bob.account.address),
+    );
+    const [certified, current] = await expectError(
+      callback(issuedToAlice.data, after.extraData),
+      "CertificateOwnerChanged",
+    );
+    assert.equal(certified, getAddress(f.alice.account.address));
+    assert.equal(current, getAddress(f.bob.account.address));
+    const issuedToBob = await sign(chain, PEM, CA, { certifiedOwner: f.bob.account.address });
+    assert.equal(await callback(issuedToBob.data, after.extraData), encodeRecordValue(chain, PEM));
+    // Back to alice: her record verifies again only because she owns the name again.
+    await f.register("alice.eth", f.alice.account.address);
+    assert.equal(
+      await callback(issuedToAlice.data, (await lookup(chain)).extraData),
+      encodeRecordValue(chain, PEM),
+    );
+  });
+
+  it("a .eth name past expiry and grace gets NameExpired for its certificate lookups", async () => {
+    const t = await now();
+    await setNameExpires(f.registrar, "alice.eth", t - 91n * DAY);
+    await expectError(
+      f.lookupClient.readContract({
+        address: f.resolver.address,
+        abi: f.resolver.abi,
+        functionName: "resolve",
+        args: [dnsEncodeName(name), encodeRecordCall(namehash(name), chain)],
+      }),
+      "NameExpired",
+    );
+    await setNameExpires(f.registrar, "alice.eth", t + 365n * DAY);
+  });
+
   it("bumpCertificateAuthorityEpoch revokes earlier CA records (StaleEpoch)", async () => {
-    const file = await sign(chain, PEM, CA, CA.address);
+    const file = await sign(chain, PEM, CA, { certifiedOwner: f.alice.account.address });
     await f.resolver.write.bumpCertificateAuthorityEpoch({ account: f.admin.account });
     const { extraData } = await lookup(chain);
     await expectError(callback(file.data, extraData), "StaleEpoch");
-    const fresh = await sign(chain, PEM, CA, CA.address, 1n);
+    const fresh = await sign(chain, PEM, CA, {
+      certifiedOwner: f.alice.account.address,
+      epoch: 1n,
+    });
     assert.equal(await callback(fresh.data, extraData), encodeRecordValue(chain, PEM));
   });
 
   it("clearing the CA makes certificate lookups answer empty", async () => {
-    await f.resolver.write.setCertificateAuthority(
-      ["0x0000000000000000000000000000000000000000", "0x"],
-      { account: f.admin.account },
-    );
+    await f.resolver.write.setCertificateAuthority([zeroAddress, "0x"], {
+      account: f.admin.account,
+    });
     const answer = await f.resolver.read.resolve([
       dnsEncodeName(name),
       encodeRecordCall(namehash(name), tlsa),

@@ -268,8 +268,8 @@ describe("EnsgateResolver: rejected records (one custom error each)", () => {
     const file = await ownerRecord({ freshness: { validUntil: (await now()) + 3600n, epoch: 1n } });
     assert.equal(await callback(file.data, extraData), value);
     // Flip the epoch word (a forged epoch of 0) without fixing the check hash: after the check
-    // hash come the tuple offset, deadline, kind, owner, then the epoch.
-    const epochByte = 32 + 5 * 32 - 1;
+    // hash come the tuple offset, deadline, kind, owner, name owner, then the epoch.
+    const epochByte = 32 + 6 * 32 - 1;
     assert.equal(decodeExtraData(flipByte(extraData, epochByte)).lookup.epoch, 0n);
     await expectError(callback(file.data, flipByte(extraData, epochByte)), "InvalidLookup");
     await expectError(callback(file.data, "0x1234"), "InvalidLookup");

@@ -21,7 +21,7 @@ import { buildCertificateRequest } from "../../client/certificateRequest.ts";
 import { ORDER_STATUS } from "../../client/orderContract.ts";
 import {
   bridgeName,
-  buildTlsaZoneLine,
+  buildTlsaPin,
   CERTIFICATE_CHAIN_TEXT_KEY,
   certificateRecordRequests,
   exportPrivateKeyPem,
@@ -88,12 +88,12 @@ describe("end to end: certificates ordered on chain, issued by the CA, served as
     assert.match(
       settled.location ?? "",
       new RegExp(
-        `^ipns://${folder.identity.ipnsName}/\\.well-known/eth/alice/www/text/org\\.ensgate\\.tls\\.chain\\.json$`,
+        `^ipns://${folder.identity.ipnsName}/\\.well-known/eth/alice/www/text/org\\.ensgate\\.ca\\.chain\\.json$`,
       ),
     );
   });
 
-  it("the chain resolves as text org.ensgate.tls.chain through viem and ethers, signed by the CA", async () => {
+  it("the chain resolves as text org.ensgate.ca.chain through viem and ethers, signed by the CA", async () => {
     const request: RecordRequest = { type: "text", key: CERTIFICATE_CHAIN_TEXT_KEY };
     const viem = await viemAnswer(stack, name, request);
     const ethers = await ethersAnswer(provider, name, request);
@@ -109,11 +109,11 @@ describe("end to end: certificates ordered on chain, issued by the CA, served as
     assert.equal(chain[0]?.subject, `CN=${name}`);
   });
 
-  it("the TLSA record (_443._tcp, 3 1 1) resolves through viem and ethers", async () => {
-    const { tlsa } = certificateRecordRequests(name);
+  it("the CA's key pin (text org.ensgate.ca.tlsa, 3 1 1) resolves through viem and ethers", async () => {
+    const { tlsa } = certificateRecordRequests();
     const [ee] = parsePemChain(resolvedChain);
     assert.ok(ee);
-    const expected = buildAnswer(tlsa, encodeRecordValue(tlsa, buildTlsaZoneLine(name, ee)));
+    const expected = buildAnswer(tlsa, encodeRecordValue(tlsa, buildTlsaPin(ee)));
     assert.equal(await viemAnswer(stack, name, tlsa), expected);
     assert.equal(await ethersAnswer(provider, name, tlsa), expected);
   });

@@ -3,8 +3,10 @@ import { describe, it } from "node:test";
 import type { Hex } from "viem";
 import { createGateway } from "../../gateway/app.ts";
 import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
+import { MAX_RECORD_PATH_BYTES } from "../../gateway/resolveOffchain.ts";
 import type { RecordLocation, RecordSource } from "../../gateway/sources/recordSource.ts";
 import {
+  buildRecordFilePath,
   dnsEncodeName,
   encodeRecordCall,
   encodeResolveOffchainCall,
@@ -137,6 +139,19 @@ describe("gateway: every malformed lookup field is a 400 naming it", () => {
     });
   });
 
+  it("data: a text key whose record file path is over 4096 bytes (an HTTP source would refuse its URL)", async () => {
+    const prefix = buildRecordFilePath("alice.eth", { type: "text", key: "k" }).length - 1;
+    // 4097 bytes once percent-encoded: "é" is 6 bytes (%C3%A9).
+    const key = `${"é".repeat(500)}${"k".repeat(MAX_RECORD_PATH_BYTES + 1 - prefix - 3000)}`;
+    const data = encodeRecordCall(namehash("alice.eth"), { type: "text", key });
+    const { status, body } = await lookup(call({ data }));
+    assert.equal(status, 400);
+    assert.deepEqual(body, {
+      message: `data: the record file path is ${MAX_RECORD_PATH_BYTES + 1} bytes percent-encoded, over the ${MAX_RECORD_PATH_BYTES} the gateway reads`,
+      field: "data",
+    });
+  });
+
   it("no malformed lookup reached a source", () => {
     assert.deepEqual(reads, []);
   });
@@ -147,6 +162,20 @@ describe("gateway: every malformed lookup field is a 400 naming it", () => {
     const { status, body } = await lookup(call({ recordhash: `0x${encode("ipfs", cid)}` }));
     assert.equal(status, 200);
     assert.deepEqual(body, { data: "0x" });
+  });
+});
+
+describe("gateway: a record file path of exactly 4096 bytes is read", () => {
+  it("answers it (the file is missing: 0x) after one source read", async () => {
+    const { lookup, reads } = startGateway();
+    const prefix = buildRecordFilePath("alice.eth", { type: "text", key: "k" }).length - 1;
+    const key = "k".repeat(MAX_RECORD_PATH_BYTES - prefix);
+    const data = encodeRecordCall(namehash("alice.eth"), { type: "text", key });
+    const { status, body } = await lookup(call({ data }));
+    assert.equal(status, 200);
+    assert.deepEqual(body, { data: "0x" });
+    assert.equal(reads.length, 1);
+    assert.equal(reads[0]?.length, MAX_RECORD_PATH_BYTES);
   });
 });
 

@@ -4,7 +4,13 @@ import { InvalidRecordValueError } from "../../errors/record.ts";
 import { dnsEncodeName } from "../../names/dnsEncodeName.ts";
 
 /** One resource record as dns-packet's RR codec reads and writes it. */
-type DnsPacketAnswer = { name: string; type: string; ttl?: number; class?: string; data: unknown };
+export type DnsPacketAnswer = {
+  name: string;
+  type: string;
+  ttl?: number;
+  class?: string;
+  data: unknown;
+};
 /** dns-packet's single-RR codec (present at runtime, missing from @types/dns-packet). */
 const answerCodec = (
   dnsPacket as unknown as {
@@ -15,7 +21,7 @@ const answerCodec = (
   }
 ).answer;
 
-/** DNS resource types a zone fragment may hold, by mnemonic (RFC 1035, 3596, 2782, 6698). */
+/** DNS resource types a zone fragment may hold, by mnemonic (RFC 1035, 3596, 2782, 6698, 8659). */
 export const DNS_RESOURCE_TYPES = {
   A: 1,
   NS: 2,
@@ -25,6 +31,7 @@ export const DNS_RESOURCE_TYPES = {
   AAAA: 28,
   SRV: 33,
   TLSA: 52,
+  CAA: 257,
 } as const;
 type DnsTypeName = keyof typeof DNS_RESOURCE_TYPES;
 
@@ -112,6 +119,19 @@ export function parseDnsZone(
   return result;
 }
 
+/** Decodes an RRset's wire format into dns-packet's RR objects; throws on malformed bytes. */
+export function decodeDnsRRset(wire: Hex): DnsPacketAnswer[] {
+  const bytes = Buffer.from(hexToBytes(wire));
+  const answers: DnsPacketAnswer[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    answers.push(answerCodec.decode(bytes, offset));
+    offset += answerCodec.decode.bytes;
+  }
+  if (offset !== bytes.length) throw new Error("the RRset's last record runs past its end");
+  return answers;
+}
+
 /** Formats an RRset's wire format back into zone-file lines. */
 export function formatDnsZone(wire: Hex): string {
   const bytes = hexToBytes(wire);
@@ -153,6 +173,15 @@ function parseRdata(type: DnsTypeName, rdata: string): unknown {
         matchingType: Number(fields[2]),
         certificate: Buffer.from(fields[3] as string, "hex"),
       };
+    case "CAA": {
+      const caa = /^(\d+)\s+([A-Za-z0-9]+)\s+"((?:[^"\\]|\\.)*)"$/.exec(rdata.trim());
+      if (!caa) throw new Error('CAA rdata is <flags> <tag> "<value>"');
+      return {
+        flags: Number(caa[1]),
+        tag: (caa[2] as string).toLowerCase(),
+        value: (caa[3] as string).replace(/\\(.)/g, "$1"),
+      };
+    }
     case "TXT": {
       const strings = [...rdata.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) =>
         (m[1] as string).replace(/\\(.)/g, "$1"),
@@ -186,6 +215,10 @@ function formatRdata(answer: DnsPacketAnswer): string {
         certificate: Uint8Array;
       };
       return `${tlsa.usage} ${tlsa.selector} ${tlsa.matchingType} ${Buffer.from(tlsa.certificate).toString("hex")}`;
+    }
+    case "CAA": {
+      const caa = data as { flags: number; tag: string; value: string };
+      return `${caa.flags} ${caa.tag} "${caa.value.replace(/(["\\])/g, "\\$1")}"`;
     }
     case "TXT":
       return (data as Uint8Array[])
