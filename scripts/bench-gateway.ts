@@ -12,7 +12,7 @@
 // The load generator (autocannon) runs in this process; the servers each run in their own.
 // The tree's 10,000 looked-up records are signed; its other 90,000 files are copies of them under
 // other names (never looked up), which shape the HAMT like a real 100,000-record tree.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +32,7 @@ import {
   type RecordRequest,
   signRecordTree,
 } from "../lib/index.ts";
+import { startServerProcess } from "./bench/serverProcess.ts";
 import { describeTarget, type Target, withTargets } from "./bench/targets.ts";
 
 const JSON_OUTPUT = process.argv.includes("--json");
@@ -65,27 +66,6 @@ const NAME = "bench.eth";
 const log = (line: string) => {
   if (!JSON_OUTPUT) console.error(line);
 };
-
-/** Starts a Node script that prints "listening on <url>"; resolves with the child and the URL. */
-async function startServerProcess(
-  script: string,
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [script, "--port", "0"], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1] as string);
-    });
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { child, url };
-}
 
 /** Requests per second over `paths` in turn (each request the next path), for `seconds` or `amount` requests. */
 async function measureRotatingRps(

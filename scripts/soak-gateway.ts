@@ -5,7 +5,7 @@
 // Lookups rotate over more records than the cache holds, so hits, misses and evictions mix.
 // Reports unexpected 5xx (must be 0: a stable source always has the record), the largest RSS
 // sampled each second, and the budget it must stay under: the cache budget + 100 MiB.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,7 @@ import {
   type RecordRequest,
   signRecordTree,
 } from "../lib/index.ts";
+import { startServerProcess } from "./bench/serverProcess.ts";
 import { withTargets } from "./bench/targets.ts";
 
 const argument = (flag: string) => {
@@ -98,31 +99,18 @@ try {
       })}`,
   );
 
-  gatewayChild = spawn(process.execPath, ["gateway/node/main.ts", "--port", "0"], {
-    env: {
-      ...process.env,
-      ENSGATE_SOURCES: `trustless:${flapping.url},trustless:${stable.url}`,
-      ENSGATE_STRATEGY: "race",
-      ENSGATE_SOURCE_TIMEOUT_MS: "3000",
-      ENSGATE_BUDGET_MS: "8000",
-      ENSGATE_CACHE_TTL: "20",
-      ENSGATE_MISSING_TTL: "20",
-      ENSGATE_CACHE_BYTES: String(CACHE_BYTES),
-    },
-    stdio: ["ignore", "pipe", "ignore"],
+  const gateway = await startServerProcess("gateway/node/main.ts", {
+    ENSGATE_SOURCES: `trustless:${flapping.url},trustless:${stable.url}`,
+    ENSGATE_STRATEGY: "race",
+    ENSGATE_SOURCE_TIMEOUT_MS: "3000",
+    ENSGATE_BUDGET_MS: "8000",
+    ENSGATE_CACHE_TTL: "20",
+    ENSGATE_MISSING_TTL: "20",
+    ENSGATE_CACHE_BYTES: String(CACHE_BYTES),
   });
+  gatewayChild = gateway.child;
   const child = gatewayChild;
-  const gatewayUrl = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1] as string);
-    });
-    child.once("exit", (code) => reject(new Error(`the gateway exited with ${code}`)));
-  });
-  // Drain the request log so the pipe never blocks the gateway.
-  child.stdout?.resume();
+  const gatewayUrl = gateway.url;
 
   let next = 0;
   const rotating = () => ({
