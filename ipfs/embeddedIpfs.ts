@@ -26,6 +26,7 @@ import {
   IpnsNotFoundError,
   IpnsPublishError,
 } from "./errors.ts";
+import { createUnixfsPathReader } from "./unixfsPath.ts";
 
 /** File contents keyed by relative path inside the tree (`.well-known/eth/alice/text/avatar.json`). */
 export type DirectoryFiles = Record<string, Uint8Array | string>;
@@ -145,6 +146,14 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
   readonly #stores: { close(): Promise<void> }[];
   #emptyDirectory: CID | undefined;
   readonly #resolved = new Map<string, ResolvedName>();
+  // Reads walk paths with decoded directories cached (ipfs/unixfsPath.ts), not the exporter.
+  readonly #paths = createUnixfsPathReader();
+  readonly #localBlock = async (cid: CID): Promise<Uint8Array> => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of this.#helia.blockstore.get(cid, { offline: true }))
+      chunks.push(chunk);
+    return concatChunks(chunks);
+  };
 
   constructor(directory: string, helia: Helia, stores: { close(): Promise<void> }[]) {
     this.directory = directory;
@@ -399,9 +408,9 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
 
   async resolvePath(cidOrName: string | CID, path: string): Promise<CID | undefined> {
     const { root, segments, where } = await this.#locate(cidOrName, path);
-    if (segments.length === 0) return root;
     try {
-      return (await this.#fs.stat(root, { path: segments.join("/"), offline: true })).cid;
+      const entry = await this.#paths.resolve(root, segments.join("/"), this.#localBlock);
+      return entry.kind === "missing" ? undefined : entry.cid;
     } catch (error) {
       return this.#readError(error, where);
     }
@@ -441,12 +450,12 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
   async readFile(cidOrName: string | CID, path: string): Promise<Uint8Array | undefined> {
     const { root, segments, where } = await this.#locate(cidOrName, path);
     try {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of this.#fs.cat(root, { path: segments.join("/"), offline: true })) {
-        chunks.push(chunk);
-      }
-      return concatChunks(chunks);
+      const entry = await this.#paths.resolve(root, segments.join("/"), this.#localBlock);
+      if (entry.kind === "missing") return undefined;
+      if (entry.kind === "directory") throw new IpfsNotAFileError(where);
+      return await this.#paths.readFile(entry.cid, this.#localBlock);
     } catch (error) {
+      if (error instanceof IpfsNotAFileError) throw error;
       return this.#readError(error, where);
     }
   }

@@ -159,7 +159,7 @@ export function createUnixfsPathReader(options: UnixfsPathReaderOptions = {}): U
     name: string,
     getBlock: GetVerifiedBlock,
   ): Promise<CID | undefined> => {
-    const hash = murmur3128.encode(new TextEncoder().encode(name));
+    const hash = await murmur3128.encode(new TextEncoder().encode(name));
     let node = shard;
     for (let depth = 0; ; depth++) {
       const prefix = hamtPrefix(hamtIndex(hash, depth, node.indexBits), node.prefixWidth);

@@ -5,12 +5,11 @@
 //   gateway has seen for the name (else a rollback, refused).
 // - The blocks of the path (`GET /ipfs/<root>/<path>?format=car`, then single blocks with
 //   `Accept: application/vnd.ipld.raw` for any block the CAR lacked): each is hashed and compared
-//   with its CID before it is used, and the path is walked here (UnixFS, HAMT shards included),
-//   so a missing file is proven missing by the directory blocks, not by the gateway's word.
+//   with its CID before it is used, and the path is walked here (ipfs/unixfsPath.ts, HAMT shards
+//   included), so a missing file is proven missing by the directory blocks, not by the gateway's word.
 // Verified IPNS resolutions are kept for the record's TTL (never past its EOL), verified blocks in
 // a byte-bounded LRU. Pure web APIs: it runs on Node and Workers.
 import { CarBlockIterator } from "@ipld/car";
-import { exporter } from "ipfs-unixfs-exporter";
 import { multihashToIPNSRoutingKey, unmarshalIPNSRecord } from "ipns";
 import { ipnsValidator } from "ipns/validator";
 import type { MultihashDigest } from "multiformats";
@@ -19,6 +18,7 @@ import { identity } from "multiformats/hashes/identity";
 import { sha256 } from "multiformats/hashes/sha2";
 import { ByteLru } from "../../ipfs/byteLru.ts";
 import { parseIpnsName } from "../../ipfs/contentRoot.ts";
+import { createUnixfsPathReader, type GetVerifiedBlock } from "../../ipfs/unixfsPath.ts";
 import { describeError } from "../../lib/index.ts";
 import { createIpnsSequenceMemory, type IpnsSequenceMemory } from "./ipnsSequences.ts";
 import { MAX_RECORD_FILE_BYTES, type RecordSource } from "./recordSource.ts";
@@ -100,6 +100,8 @@ export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOpti
     (key, block) => block.length + key.length * 2 + 200,
   );
   const resolved = new Map<string, { root: CID; expiresAt: number }>();
+  // Decoded directories and shards: a miss decodes only the blocks it has not seen.
+  const paths = createUnixfsPathReader();
 
   const get = async (url: string, accept: string, signal: AbortSignal) => {
     try {
@@ -177,21 +179,19 @@ export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOpti
    * costs one raw request for the record file (plus one per HAMT shard not seen yet), instead of
    * a CAR that would resend the directory blocks already held.
    */
-  const blockGetter = (root: CID, path: string, signal: AbortSignal) => {
+  const blockGetter = (root: CID, path: string, signal: AbortSignal): GetVerifiedBlock => {
     let fromCar: Map<string, Uint8Array> | undefined = blocks.has(root.toString())
       ? new Map()
       : undefined;
-    return {
-      async *get(cid: CID) {
-        const key = cid.toString();
-        let bytes = blocks.get(key);
-        if (bytes === undefined) {
-          fromCar ??= await fetchCar(root, path, signal);
-          bytes = fromCar.get(key) ?? (await fetchRawBlock(cid, signal));
-          blocks.set(key, bytes);
-        }
-        yield bytes;
-      },
+    return async (cid: CID) => {
+      const key = cid.toString();
+      let bytes = blocks.get(key);
+      if (bytes === undefined) {
+        fromCar ??= await fetchCar(root, path, signal);
+        bytes = fromCar.get(key) ?? (await fetchRawBlock(cid, signal));
+        blocks.set(key, bytes);
+      }
+      return bytes;
     };
   };
 
@@ -243,33 +243,18 @@ export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOpti
       const root =
         target.protocol === "ipns" ? await resolveName(target.name, signal) : CID.parse(target.cid);
       if (root === undefined) return { status: "missing" };
-      const store = blockGetter(root, path, signal);
-      let entry: Awaited<ReturnType<typeof exporter>>;
+      const getBlock = blockGetter(root, path, signal);
       try {
-        entry = await exporter(`${root}/${path}`, store, { signal });
-      } catch (error) {
-        if (error instanceof SourceError) throw error;
-        if ((error as Error).name === "NotFoundError") return { status: "missing" };
-        throw new SourceError(name, describeError(error), { cause: error });
-      }
-      if (entry.type !== "file" && entry.type !== "raw" && entry.type !== "identity")
-        return { status: "missing" };
-      if (entry.size > BigInt(MAX_RECORD_FILE_BYTES))
-        throw new SourceError(name, "file is over the size limit");
-      const chunks: Uint8Array[] = [];
-      try {
-        for await (const chunk of entry.content({ signal })) chunks.push(chunk);
+        const entry = await paths.resolve(root, path, getBlock);
+        if (entry.kind !== "file") return { status: "missing" };
+        return {
+          status: "found",
+          body: await paths.readFile(entry.cid, getBlock, MAX_RECORD_FILE_BYTES),
+        };
       } catch (error) {
         if (error instanceof SourceError) throw error;
         throw new SourceError(name, describeError(error), { cause: error });
       }
-      const body = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
-      let offset = 0;
-      for (const chunk of chunks) {
-        body.set(chunk, offset);
-        offset += chunk.length;
-      }
-      return { status: "found", body };
     },
     async health(signal) {
       try {

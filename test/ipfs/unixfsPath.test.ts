@@ -84,6 +84,7 @@ async function exporterEntry(tree: Tree, path: string): Promise<UnixfsPathEntry>
 
 async function exporterBytes(tree: Tree, path: string): Promise<Uint8Array> {
   const entry = await exporter(`${tree.root}/${path}`, tree.store);
+  if (entry.type !== "file" && entry.type !== "raw") throw new Error(`${path} is ${entry.type}`);
   const chunks: Uint8Array[] = [];
   for await (const chunk of entry.content()) chunks.push(chunk as Uint8Array);
   return new Uint8Array(Buffer.concat(chunks));
