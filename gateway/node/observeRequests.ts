@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { LookupEvent } from "../app.ts";
 import { pathOf } from "../ccipReadRouter.ts";
 import { createGatewayMetrics, METRICS_CONTENT_TYPE, routeOf } from "../metrics.ts";
+import { createJsonLineLog } from "./jsonLineLog.ts";
 
 /** One structured log line: written for every request, as JSON. */
 export type RequestLogLine = {
@@ -20,8 +21,11 @@ export type RequestObserverOptions = {
   log?: ((line: RequestLogLine) => void) | undefined;
 };
 
+/** The default log: JSON lines on stdout, batched (gateway/node/jsonLineLog.ts). */
+let stdoutLog: ((line: RequestLogLine) => void) | undefined;
 const writeJsonLine = (line: RequestLogLine) => {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  stdoutLog ??= createJsonLineLog();
+  stdoutLog(line);
 };
 
 /**
