@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 
 /**
- * Starts `node <script> --port 0 [...args]` and resolves with the child and the URL from its
+ * Starts `node [...nodeOptions] <script> --port 0` and resolves with the child and the URL from its
  * "listening on <url>" line. After that line the child's stdout (the gateway's JSON request log)
  * is drained and dropped: keeping and re-scanning it would make the benchmark process, not the
  * server, the bottleneck.
@@ -10,8 +10,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 export async function startServerProcess(
   script: string,
   env: Record<string, string>,
+  nodeOptions: string[] = [],
 ): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [script, "--port", "0"], {
+  const child = spawn(process.execPath, [...nodeOptions, script, "--port", "0"], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
