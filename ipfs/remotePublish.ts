@@ -11,8 +11,8 @@
 import { CarWriter } from "@ipld/car";
 import * as dagPb from "@ipld/dag-pb";
 import type { CID } from "multiformats/cid";
-import { describeError } from "../lib/index.ts";
-import { IpfsBlockNotFoundError, RemotePublishError } from "./errors.ts";
+import { describeError } from "../lib/errors/base.ts";
+import { IpfsBlockNotFoundError, PinRejectedError, RemotePublishError } from "./errors.ts";
 
 export const IPNS_RECORD_MEDIA_TYPE = "application/vnd.ipfs.ipns-record";
 export const CAR_MEDIA_TYPE = "application/vnd.ipld.car";
@@ -53,27 +53,50 @@ export async function exportDagCar(
 
 type Fetch = typeof fetch;
 
+/** A service's refusal: its status and the start of its body. */
+type Refusal = { status: number; body: string };
+
 async function send(
   doFetch: Fetch,
   what: string,
   url: string,
   init: RequestInit,
   timeoutMs: number,
+  refused: (message: string, refusal: Refusal) => Error = (message, { status }) =>
+    new RemotePublishError(message, { status }),
 ): Promise<Response> {
   let response: Response;
   try {
     response = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    throw new RemotePublishError(`${what}: ${url} is unreachable (${describeError(error)})`, error);
+    throw new RemotePublishError(`${what}: ${url} is unreachable (${describeError(error)})`, {
+      cause: error,
+    });
   }
   if (!response.ok) {
     const body = (await response.text().catch(() => "")).slice(0, 300).trim();
-    throw new RemotePublishError(
-      `${what}: ${url} answered HTTP ${response.status}${body ? ` (${body})` : ""}`,
-    );
+    throw refused(`${what}: ${url} answered HTTP ${response.status}${body ? ` (${body})` : ""}`, {
+      status: response.status,
+      body,
+    });
   }
   return response;
 }
+
+/** The reason in a Pinning Service API error body (`{"error":{"reason","details"}}`), else the body. */
+function pinningReason(body: string): string {
+  try {
+    const error = (JSON.parse(body) as { error?: { reason?: unknown; details?: unknown } }).error;
+    if (typeof error?.reason === "string")
+      return typeof error.details === "string" && error.details !== ""
+        ? `${error.reason}: ${error.details}`
+        : error.reason;
+  } catch {}
+  return body === "" ? "no reason given" : body;
+}
+
+const pinRefused = (message: string, { status, body }: Refusal) =>
+  new PinRejectedError(message, pinningReason(body), { status });
 
 /** Sends a signed IPNS record through the Delegated Routing V1 HTTP API. */
 export async function putIpnsRecord(parameters: {
@@ -99,12 +122,17 @@ export async function putIpnsRecord(parameters: {
 }
 
 /** A pin request's status (IPFS Pinning Service API `PinStatus`). */
-type PinStatus = { requestid: string; status: "queued" | "pinning" | "pinned" | "failed" };
+type PinStatus = {
+  requestid: string;
+  status: "queued" | "pinning" | "pinned" | "failed";
+  info?: Record<string, string>;
+};
 
 /** Uploads a tree as a CAR to a pinning service, pins its root and waits until it is pinned. */
 export async function pinCar(parameters: {
   serviceUrl: string;
-  token: string;
+  /** Bearer token; none is sent when undefined (a devnet service needs none). */
+  token?: string;
   root: CID;
   car: Uint8Array;
   name: string;
@@ -114,7 +142,8 @@ export async function pinCar(parameters: {
 }): Promise<{ requestid: string }> {
   const doFetch = parameters.fetch ?? fetch;
   const timeoutMs = parameters.timeoutMs ?? 120_000;
-  const authorization = `Bearer ${parameters.token}`;
+  const authorization: Record<string, string> =
+    parameters.token === undefined ? {} : { authorization: `Bearer ${parameters.token}` };
   const base = parameters.serviceUrl.endsWith("/")
     ? parameters.serviceUrl
     : `${parameters.serviceUrl}/`;
@@ -124,10 +153,11 @@ export async function pinCar(parameters: {
     new URL("car", base).href,
     {
       method: "POST",
-      headers: { authorization, "content-type": CAR_MEDIA_TYPE },
+      headers: { ...authorization, "content-type": CAR_MEDIA_TYPE },
       body: parameters.car as Uint8Array<ArrayBuffer>,
     },
     timeoutMs,
+    pinRefused,
   );
   await upload.body?.cancel();
   const pinned = await send(
@@ -136,16 +166,22 @@ export async function pinCar(parameters: {
     new URL("pins", base).href,
     {
       method: "POST",
-      headers: { authorization, "content-type": "application/json" },
+      headers: { ...authorization, "content-type": "application/json" },
       body: JSON.stringify({ cid: parameters.root.toString(), name: parameters.name }),
     },
     timeoutMs,
+    pinRefused,
   );
   let status = (await pinned.json()) as PinStatus;
   const deadline = Date.now() + timeoutMs;
   while (status.status !== "pinned") {
-    if (status.status === "failed")
-      throw new RemotePublishError(`pin request: ${base} failed to pin ${parameters.root}`);
+    if (status.status === "failed") {
+      const reason = status.info?.status_details ?? "the service reported the pin failed";
+      throw new PinRejectedError(
+        `pin request: ${base} failed to pin ${parameters.root} (${reason})`,
+        reason,
+      );
+    }
     if (Date.now() > deadline)
       throw new RemotePublishError(
         `pin request: ${parameters.root} still ${status.status} after ${timeoutMs} ms`,
@@ -155,8 +191,9 @@ export async function pinCar(parameters: {
       doFetch,
       "pin status",
       new URL(`pins/${encodeURIComponent(status.requestid)}`, base).href,
-      { headers: { authorization } },
+      { headers: authorization },
       timeoutMs,
+      pinRefused,
     );
     status = (await polled.json()) as PinStatus;
   }
