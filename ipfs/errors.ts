@@ -189,3 +189,23 @@ export class InvalidEditError extends IpfsError {
     super(`Invalid edit of "${path}": ${reason}.`, { cause });
   }
 }
+
+/**
+ * A routing service answered a name's record with a sequence below one this publisher has already
+ * seen: it serves an old state (a rollback, or a replica behind). Editing that tree would drop
+ * later changes, so nothing is published.
+ */
+export class IpnsRecordRollbackError extends IpfsError {
+  override name = "IpnsRecordRollbackError";
+  readonly ipnsName: string;
+  readonly sequence: bigint;
+  readonly seenSequence: bigint;
+  constructor(ipnsName: string, sequence: bigint, seenSequence: bigint) {
+    super(
+      `The routing service answered sequence ${sequence} for ${ipnsName}, below the ${seenSequence} already seen (a rollback or a stale replica); nothing was published.`,
+    );
+    this.ipnsName = ipnsName;
+    this.sequence = sequence;
+    this.seenSequence = seenSequence;
+  }
+}

@@ -14,7 +14,11 @@ import type { MultihashDigest } from "multiformats";
 import type { CID } from "multiformats/cid";
 import { describeError } from "../lib/errors/base.ts";
 import { parseCid, parseIpnsName } from "./contentRoot.ts";
-import { InvalidIpnsRecordError } from "./errors.ts";
+import {
+  InvalidIpnsRecordError,
+  IpnsRecordRollbackError,
+  IpnsSequenceConflictError,
+} from "./errors.ts";
 
 /** How long a published record stays valid (its EOL): 48 hours, as Kubo and Helia. */
 export const DEFAULT_IPNS_LIFETIME_MS = 48 * 60 * 60 * 1000;
@@ -47,7 +51,7 @@ export async function verifyIpnsRecord(name: string, bytes: Uint8Array): Promise
 }
 
 /** The root CID an IPNS record points to (`/ipfs/<cid>`); throws for any other value. */
-export function ipnsRecordRoot(name: string, record: IPNSRecord): CID {
+export function ipnsRecordRoot(name: string, record: Pick<IPNSRecord, "value">): CID {
   const match = /^\/ipfs\/([^/]+)\/?$/.exec(record.value);
   if (!match)
     throw new InvalidIpnsRecordError(name, `its value "${record.value}" is not /ipfs/<cid>`);
@@ -79,4 +83,37 @@ export async function signIpnsRecord(
     { v1Compatible: true, ttlNs: BigInt(options.ttlMs ?? DEFAULT_IPNS_TTL_MS) * 1_000_000n },
   );
   return marshalIPNSRecord(record);
+}
+
+/**
+ * The sequence of the next record of a name: one above the record the routing service holds
+ * (`held`, undefined when it holds none: the first record is sequence 1, as Helia and Kubo start),
+ * never at or below a sequence this publisher has already seen (`seen`, e.g. its last publish).
+ * A held sequence below `seen` is a rollback: throws `IpnsRecordRollbackError`.
+ */
+export function nextIpnsSequence(name: string, held: bigint | undefined, seen?: bigint): bigint {
+  if (seen !== undefined && (held ?? 0n) < seen)
+    throw new IpnsRecordRollbackError(name, held ?? 0n, seen);
+  return (held ?? 0n) + 1n;
+}
+
+/**
+ * Sends a record of `sequence` with `put`; when the service refuses it and `readHeld` shows it
+ * holds a record at or above that sequence (another publish came in between), throws
+ * `IpnsSequenceConflictError` instead of the bare refusal. `readHeld` is only asked on refusal.
+ */
+export async function sendIpnsRecord(parameters: {
+  name: string;
+  sequence: bigint;
+  put: () => Promise<void>;
+  readHeld: () => Promise<{ sequence: bigint } | undefined>;
+}): Promise<void> {
+  try {
+    await parameters.put();
+  } catch (error) {
+    const held = await parameters.readHeld().catch(() => undefined);
+    if (held !== undefined && held.sequence >= parameters.sequence)
+      throw new IpnsSequenceConflictError(parameters.name, parameters.sequence, held.sequence);
+    throw error;
+  }
 }

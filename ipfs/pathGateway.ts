@@ -14,6 +14,7 @@ import {
   IpnsNotFoundError,
 } from "./errors.ts";
 import { buildPathCar, CAR_CONTENT_TYPE } from "./pathCar.ts";
+import { IPNS_RECORD_MEDIA_TYPE, RAW_BLOCK_MEDIA_TYPE } from "./remotePublish.ts";
 import { type FetchHandler, startFetchServer } from "./serveFetch.ts";
 
 export type { FetchHandler };
@@ -36,9 +37,9 @@ export type PathGateway = {
 };
 
 /** The media type of a raw block (trustless gateway, `?format=raw`). */
-export const RAW_BLOCK_CONTENT_TYPE = "application/vnd.ipld.raw";
+export const RAW_BLOCK_CONTENT_TYPE = RAW_BLOCK_MEDIA_TYPE;
 /** The media type of a signed IPNS record (trustless gateway and delegated routing). */
-export const IPNS_RECORD_CONTENT_TYPE = "application/vnd.ipfs.ipns-record";
+export const IPNS_RECORD_CONTENT_TYPE = IPNS_RECORD_MEDIA_TYPE;
 
 const CONTENT_TYPES: Record<string, string> = {
   json: "application/json",

@@ -16,12 +16,10 @@ import { CID } from "multiformats/cid";
 import { describeError } from "../lib/errors/base.ts";
 import { parseCid, parseIpnsName } from "./contentRoot.ts";
 import { verifyIpnsRecord } from "./ipnsRecords.ts";
-import { CAR_MEDIA_TYPE, IPNS_RECORD_MEDIA_TYPE } from "./remotePublish.ts";
+import { CAR_MEDIA_TYPE, IPNS_RECORD_MEDIA_TYPE, RAW_BLOCK_MEDIA_TYPE } from "./remotePublish.ts";
 import { type FetchHandler, type FetchServer, startFetchServer } from "./serveFetch.ts";
 import { checkBlock } from "./verifyBlock.ts";
 
-/** The media type of a raw block. */
-const RAW_MEDIA_TYPE = "application/vnd.ipld.raw";
 /** An IPNS record may not exceed 10 KiB (IPNS spec). */
 const MAX_IPNS_RECORD_BYTES = 10 * 1024;
 
@@ -123,6 +121,19 @@ export function createPublishEndpoints(
     });
   };
 
+  /** PUTs of one name run one at a time: the sequence check and the store are one step. */
+  const routingLocks = new Map<string, Promise<unknown>>();
+  const routingPutInTurn = (request: Request, name: string): Promise<Response> => {
+    const previous = routingLocks.get(name) ?? Promise.resolve();
+    const turn = previous.then(() => routingPut(request, name));
+    const settled = turn.catch(() => {});
+    routingLocks.set(name, settled);
+    void settled.then(() => {
+      if (routingLocks.get(name) === settled) routingLocks.delete(name);
+    });
+    return turn;
+  };
+
   const routingPut = async (request: Request, name: string) => {
     if (request.headers.get("content-type") !== IPNS_RECORD_MEDIA_TYPE)
       return json(406, { error: `retry with Content-Type: ${IPNS_RECORD_MEDIA_TYPE}` });
@@ -159,7 +170,7 @@ export function createPublishEndpoints(
     return new Response(request.method === "HEAD" ? null : (bytes as Uint8Array<ArrayBuffer>), {
       headers: {
         ...CORS_HEADERS,
-        "content-type": RAW_MEDIA_TYPE,
+        "content-type": RAW_BLOCK_MEDIA_TYPE,
         "cache-control": "public, max-age=29030400, immutable",
       },
     });
@@ -251,7 +262,7 @@ export function createPublishEndpoints(
         return json(400, { error: describeError(error) });
       }
       if (request.method === "GET" || request.method === "HEAD") return routingGet(request, name);
-      if (request.method === "PUT") return routingPut(request, name);
+      if (request.method === "PUT") return routingPutInTurn(request, name);
       return json(501, { error: `${request.method} is not supported here` });
     }
     const ipns = /^\/ipns\/([^/]+)\/?$/.exec(pathname);
@@ -272,7 +283,7 @@ export function createPublishEndpoints(
     if (block && (request.method === "GET" || request.method === "HEAD")) {
       if (
         url.searchParams.get("format") !== "raw" &&
-        !request.headers.get("accept")?.includes(RAW_MEDIA_TYPE)
+        !request.headers.get("accept")?.includes(RAW_BLOCK_MEDIA_TYPE)
       )
         return json(400, { error: "only ?format=raw blocks are served here" });
       return rawBlock(request, decodeURIComponent(block[1] as string));

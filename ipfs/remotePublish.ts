@@ -12,15 +12,28 @@ import { CarWriter } from "@ipld/car";
 import * as dagPb from "@ipld/dag-pb";
 import type { CID } from "multiformats/cid";
 import { describeError } from "../lib/errors/base.ts";
-import { IpfsBlockNotFoundError, PinRejectedError, RemotePublishError } from "./errors.ts";
+import {
+  BlockMismatchError,
+  IpfsBlockNotFoundError,
+  PinRejectedError,
+  RemotePublishError,
+} from "./errors.ts";
+import { sendIpnsRecord, verifyIpnsRecord } from "./ipnsRecords.ts";
+import { checkBlock } from "./verifyBlock.ts";
 
 export const IPNS_RECORD_MEDIA_TYPE = "application/vnd.ipfs.ipns-record";
 export const CAR_MEDIA_TYPE = "application/vnd.ipld.car";
+export const RAW_BLOCK_MEDIA_TYPE = "application/vnd.ipld.raw";
 
-/** A CARv1 of every block of the DAG under `root` (depth first, each block once). */
+/**
+ * A CARv1 of every block of the DAG under `root` (depth first, each block once). With `held`, a
+ * block the receiver already holds (the unchanged part of an edited tree) is neither written nor
+ * descended into: the CAR carries only what changed.
+ */
 export async function exportDagCar(
   getBlock: (cid: CID) => Promise<Uint8Array | undefined>,
   root: CID,
+  options: { held?: (cid: CID) => boolean } = {},
 ): Promise<{ car: Uint8Array; blocks: number }> {
   const { writer, out } = CarWriter.create([root]);
   const chunks: Uint8Array[] = [];
@@ -32,7 +45,7 @@ export async function exportDagCar(
   while (pending.length > 0) {
     const cid = pending.pop() as CID;
     const key = cid.toString();
-    if (seen.has(key)) continue;
+    if (seen.has(key) || options.held?.(cid)) continue;
     seen.add(key);
     const bytes = await getBlock(cid);
     if (bytes === undefined) throw new IpfsBlockNotFoundError(`block ${cid}`);
@@ -119,6 +132,89 @@ export async function putIpnsRecord(parameters: {
     parameters.timeoutMs ?? 30_000,
   );
   await response.body?.cancel();
+}
+
+/**
+ * The record a Delegated Routing V1 endpoint holds for `name` (`GET /routing/v1/ipns/<name>`),
+ * verified for the name; undefined when it answers 404 (no record yet).
+ */
+export async function fetchIpnsRecord(parameters: {
+  routingUrl: string;
+  name: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}): Promise<{ bytes: Uint8Array; sequence: bigint; value: string } | undefined> {
+  const url = new URL(`/routing/v1/ipns/${parameters.name}`, parameters.routingUrl).href;
+  let response: Response;
+  try {
+    response = await send(
+      parameters.fetch ?? fetch,
+      "IPNS record",
+      url,
+      // no-store: a cached record would sign the next sequence from a stale one.
+      { headers: { accept: IPNS_RECORD_MEDIA_TYPE }, cache: "no-store" },
+      parameters.timeoutMs ?? 30_000,
+    );
+  } catch (error) {
+    if (error instanceof RemotePublishError && error.status === 404) return undefined;
+    throw error;
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const record = await verifyIpnsRecord(parameters.name, bytes);
+  return { bytes, sequence: record.sequence, value: record.value };
+}
+
+/**
+ * One block from a trustless gateway (`GET /ipfs/<cid>?format=raw`), checked against its CID:
+ * a block that does not hash to it throws `BlockMismatchError`, one the gateway lacks
+ * `IpfsBlockNotFoundError`.
+ */
+export async function fetchRawBlock(parameters: {
+  gatewayUrl: string;
+  cid: CID;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}): Promise<Uint8Array> {
+  const url = new URL(`/ipfs/${parameters.cid}?format=raw`, parameters.gatewayUrl).href;
+  let response: Response;
+  try {
+    response = await send(
+      parameters.fetch ?? fetch,
+      "block",
+      url,
+      { headers: { accept: RAW_BLOCK_MEDIA_TYPE } },
+      parameters.timeoutMs ?? 30_000,
+    );
+  } catch (error) {
+    if (error instanceof RemotePublishError && error.status === 404)
+      throw new IpfsBlockNotFoundError(`block ${parameters.cid} (at ${parameters.gatewayUrl})`);
+    throw error;
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const check = await checkBlock(parameters.cid, bytes);
+  if (check !== "match") throw new BlockMismatchError(parameters.cid.toString(), url);
+  return bytes;
+}
+
+/**
+ * Sends a record of `sequence` through `putIpnsRecord`; when the service refuses it and holds a
+ * record at or above that sequence (another publish came in between), throws
+ * `IpnsSequenceConflictError` instead of the bare refusal.
+ */
+export async function putIpnsRecordChecked(parameters: {
+  routingUrl: string;
+  name: string;
+  record: Uint8Array;
+  sequence: bigint;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}): Promise<void> {
+  await sendIpnsRecord({
+    name: parameters.name,
+    sequence: parameters.sequence,
+    put: () => putIpnsRecord(parameters),
+    readHeld: () => fetchIpnsRecord(parameters),
+  });
 }
 
 /** A pin request's status (IPFS Pinning Service API `PinStatus`). */
