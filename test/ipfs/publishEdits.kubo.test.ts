@@ -26,9 +26,17 @@ const kuboError = (message: string) =>
 /** The first file of a multipart body, as Kubo's command parser takes it. */
 async function firstFile(request: Request): Promise<Uint8Array | undefined> {
   const form = await request.formData();
-  for (const value of form.values())
-    if (typeof value !== "string") return new Uint8Array(await value.arrayBuffer());
-  return undefined;
+  let file: Uint8Array | undefined;
+  const parts: (string | Blob)[] = [];
+  form.forEach((value) => {
+    parts.push(value);
+  });
+  for (const value of parts)
+    if (typeof value !== "string") {
+      file = new Uint8Array(await value.arrayBuffer());
+      break;
+    }
+  return file;
 }
 
 /** The four calls over `ipfs`; `calls` records `command?args` in order. */
