@@ -131,6 +131,25 @@ describe("publishEdits through the devnet publish endpoints", () => {
     assert.equal(blocks[0]?.toString(), result.root);
   });
 
+  it("an empty edit list republishes the current root at the next sequence, sending no block", async () => {
+    const before = (await ipfs.resolveName(name)).toV1().toString();
+    const cars: Uint8Array[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.method === "POST" && new URL(request.url).pathname === "/car")
+        cars.push(new Uint8Array(await request.clone().arrayBuffer()));
+      return fetch(request);
+    };
+    const result = await publishEdits({ ipnsKeySeed: seed, edits: [], target, fetch: recording });
+    assert.equal(result.root, before);
+    assert.equal(result.sequence, 2n);
+    assert.equal(await sequenceHeld(), 2n);
+    const blocks: unknown[] = [];
+    for await (const block of await CarBlockIterator.fromBytes(cars[0] as Uint8Array))
+      blocks.push(block);
+    assert.equal(blocks.length, 0);
+  });
+
   it("a first publish of a name without a record starts from an empty tree at sequence 1", async () => {
     const fresh = await deriveTestIpnsSeed("nobody-yet.eth");
     const result = await publishEdits({
