@@ -196,6 +196,7 @@ export async function devCommand(
     resolver: stack.deployment.resolver,
     gatewayUrl: stack.gatewayUrl,
     ipfsGatewayUrl: stack.ipfsGatewayUrl,
+    publishUrl: stack.publishUrl,
     owner: owner.address,
     recordhash,
     dnsZone: stack.dnsZone,
@@ -225,6 +226,7 @@ function devInstructions(info: {
   resolver: string;
   gatewayUrl: string;
   ipfsGatewayUrl: string;
+  publishUrl: string;
   owner: Address;
   recordhash: Hex;
   dnsZone: string;
@@ -262,6 +264,7 @@ function devInstructions(info: {
     `  ensgate resolver   ${info.resolver}`,
     `  ensgate gateway    ${info.gatewayUrl}`,
     `  IPFS path gateway  ${info.ipfsGatewayUrl}`,
+    `  publish endpoints  ${info.publishUrl}   (routing V1, trustless blocks, pinning; CORS open)`,
     `  data dir           ${info.dataDir}`,
     `  IPFS store         ${info.ipfsStore}   (what the gateways read: publish with --data-dir ${info.dataDir})`,
     "",

@@ -32,7 +32,12 @@ import { createGateway } from "../../gateway/app.ts";
 import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
 import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
-import { createEmbeddedIpfs, type EmbeddedIpfs, startPathGateway } from "../../ipfs/index.ts";
+import {
+  createEmbeddedIpfs,
+  type EmbeddedIpfs,
+  startPathGateway,
+  startPublishEndpoints,
+} from "../../ipfs/index.ts";
 import { DEFAULT_DNS_BRIDGE_ZONE, EnsgateError } from "../../lib/index.ts";
 import { type Deployment, deployEnsgate } from "./deployEnsgate.ts";
 import { deployCertificateOrders, setCertificateAuthority } from "./deployOrders.ts";
@@ -55,7 +60,7 @@ export type LocalStackOptions = {
   /** Put the ensgate gateway in the resolver's URL list (default true); false = plain IPFS gateway only. */
   withGatewayService?: boolean;
   /** Fixed ports (default: free ones). */
-  ports?: { chain?: number; ipfsGateway?: number; gateway?: number };
+  ports?: { chain?: number; ipfsGateway?: number; gateway?: number; publish?: number };
   /** Log progress lines (the CLI shows them; tests stay quiet). */
   log?: (line: string) => void;
   /**
@@ -86,6 +91,12 @@ export type LocalStack = {
   certificateOrders?: Address;
   ipfs: EmbeddedIpfs;
   ipfsGatewayUrl: string;
+  /**
+   * The publish endpoints over the same store (ipfs/publishEndpoints.ts): Delegated Routing V1,
+   * trustless raw blocks and records, and a pinning service with CAR upload, no token, open CORS.
+   * `publishEdits` with `{ kind: "remote" }` and this URL for every field publishes here.
+   */
+  publishUrl: string;
   gatewayUrl: string;
   /**
    * The DNS bridge's engine for `DEFAULT_DNS_BRIDGE_ZONE`, reading this chain; the gateway serves
@@ -135,6 +146,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     "--rpc-port": options.ports?.chain,
     "--ipfs-port": options.ports?.ipfsGateway,
     "--gateway-port": options.ports?.gateway,
+    "--publish-port": options.ports?.publish,
   });
   try {
     log("starting the chain (Hardhat, in-process)");
@@ -162,6 +174,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => ipfs.stop());
     const pathGateway = await startPathGateway({ ipfs, port: options.ports?.ipfsGateway ?? 0 });
     stoppers.push(() => pathGateway.close());
+    const publishEndpoints = await startPublishEndpoints({
+      store: ipfs,
+      port: options.ports?.publish ?? 0,
+    });
+    stoppers.push(() => publishEndpoints.close());
 
     log("starting the ensgate gateway");
     // did:ens:localhost:<name> is served once the ENS fixtures are deployed (below).
@@ -244,6 +261,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       certificateOrders,
       ipfs,
       ipfsGatewayUrl: pathGateway.url,
+      publishUrl: publishEndpoints.url,
       gatewayUrl: gateway.url,
       bridge,
       dnsZone: DEFAULT_DNS_BRIDGE_ZONE,

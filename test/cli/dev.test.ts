@@ -178,6 +178,25 @@ describe("ensgate dev", () => {
     assert.match(shown, /v=ensgate1 demo/);
   });
 
+  it("prints the publish endpoints: they answer a browser's preflight and check records", async () => {
+    const publishUrl = /publish endpoints +(\S+)/.exec(output)?.[1];
+    assert.ok(publishUrl, output);
+    const name = "k51qzi5uqu5dgutdk6i1ynyzgkqngpha5xpgia3a5qqp4jsh0u4csozksxel3r";
+    const preflight = await fetch(`${publishUrl}/routing/v1/ipns/${name}`, {
+      method: "OPTIONS",
+      headers: { origin: "http://127.0.0.1:1", "access-control-request-method": "PUT" },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
+    const put = await fetch(`${publishUrl}/routing/v1/ipns/${name}`, {
+      method: "PUT",
+      headers: { "content-type": "application/vnd.ipfs.ipns-record" },
+      body: "not a record",
+    });
+    assert.equal(put.status, 400);
+    assert.match(((await put.json()) as { error: string }).error, /^invalid IPNS record: /);
+  });
+
   it("prints the data dir and the IPFS store its gateways read", () => {
     assert.match(output, new RegExp(`data dir +${dataDir.replaceAll("/", "\\/")}`));
     assert.match(output, new RegExp(`IPFS store +${join(dataDir, "ipfs").replaceAll("/", "\\/")}`));

@@ -28,9 +28,13 @@ async function waitForServer(
   throw new Error(`wrangler dev did not start within ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Starts `wrangler dev` with these variables; `close()` stops it (its process group). */
+/**
+ * Starts `wrangler dev` with these variables; `close()` stops it (its process group). By default
+ * it serves the gateway's entry and waits for `/health`; `options` names another worker.
+ */
 export async function startWranglerDev(
   vars: Record<string, string>,
+  options: { config?: string; readyPath?: string } = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "ensgate-wrangler-"));
@@ -41,7 +45,7 @@ export async function startWranglerDev(
       "wrangler",
       "dev",
       "-c",
-      "gateway/worker/wrangler.toml",
+      options.config ?? "gateway/worker/wrangler.toml",
       "--ip",
       "127.0.0.1",
       "--port",
@@ -78,7 +82,7 @@ export async function startWranglerDev(
     rmSync(state, { recursive: true, force: true });
   };
   try {
-    await waitForServer(`${url}/health`, child, () => output);
+    await waitForServer(`${url}${options.readyPath ?? "/health"}`, child, () => output);
   } catch (error) {
     await close();
     throw error;

@@ -6,6 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { unmarshalIPNSRecord } from "ipns";
+import { loadKeys } from "../../client/keyStore.ts";
+import { parseCid, putIpnsRecord } from "../../ipfs/index.ts";
+import { signIpnsRecord } from "../../ipfs/ipnsRecords.ts";
+import { ipnsPrivateKeyFromSeed } from "../../lib/index.ts";
 import { assertOneLineError, runCli, runCliJson } from "../cli/runCli.ts";
 import { startPinningServer, startRoutingServer } from "./remoteServers.ts";
 
@@ -80,6 +84,30 @@ describe("ensgate publish --routing --pin", () => {
     const record = routing.records.get(published.ipnsName);
     assert.ok(record, "the routing server holds no record");
     assert.equal(unmarshalIPNSRecord(record).value, `/ipfs/${published.root}`);
-    assert.deepEqual([...pinning.pins.values()].at(-1), published.root);
+    assert.deepEqual([...pinning.pins.values()].at(-1)?.cid, published.root);
+  });
+
+  it("a routing service already holding a later record (a browser published) is one line, exit 1", async () => {
+    const keys = await loadKeys(dataDir, "x.eth");
+    assert.ok(keys);
+    const held = unmarshalIPNSRecord(routing.records.get(keys.ipnsName) as Uint8Array);
+    const later = await signIpnsRecord(
+      await ipnsPrivateKeyFromSeed(keys.ipnsSeed),
+      parseCid(held.value.slice("/ipfs/".length)),
+      99n,
+    );
+    await putIpnsRecord({ routingUrl: routing.url, name: keys.ipnsName, record: later });
+    const run = await runCli([...offline(), "publish", "--routing", routing.url]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr.trim().split("\n").at(-1) as string,
+      new RegExp(
+        `^ensgate: x\\.eth is published locally, but IPNS sequence conflict for ${keys.ipnsName}: the routing service holds sequence 99, not below the \\d+ this publish signed\\. Another publish happened in between; read the name again and retry\\.$`,
+      ),
+    );
+    assert.equal(
+      unmarshalIPNSRecord(routing.records.get(keys.ipnsName) as Uint8Array).sequence,
+      99n,
+    );
   });
 });
