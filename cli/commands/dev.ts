@@ -195,6 +195,7 @@ export async function devCommand(
     universalResolver: stack.ens.universalResolver.address,
     resolver: stack.deployment.resolver,
     gatewayUrl: stack.gatewayUrl,
+    webAppUrl: stack.webAppUrl ?? null,
     ipfsGatewayUrl: stack.ipfsGatewayUrl,
     owner: owner.address,
     recordhash,
@@ -224,6 +225,7 @@ function devInstructions(info: {
   universalResolver: string;
   resolver: string;
   gatewayUrl: string;
+  webAppUrl: string | null;
   ipfsGatewayUrl: string;
   owner: Address;
   recordhash: Hex;
@@ -261,6 +263,7 @@ function devInstructions(info: {
     `  UniversalResolver  ${info.universalResolver}`,
     `  ensgate resolver   ${info.resolver}`,
     `  ensgate gateway    ${info.gatewayUrl}`,
+    `  web app            ${info.webAppUrl ?? "(not built: run npm run build:webapp, then restart)"}   (explore ${info.name}, manage names with a browser wallet)`,
     `  IPFS path gateway  ${info.ipfsGatewayUrl}`,
     `  data dir           ${info.dataDir}`,
     `  IPFS store         ${info.ipfsStore}   (what the gateways read: publish with --data-dir ${info.dataDir})`,

@@ -31,9 +31,12 @@ import { createDidResolve } from "../../did/index.ts";
 import { createGateway } from "../../gateway/app.ts";
 import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
+import { readWebAppFolder } from "../../gateway/node/webAppFolder.ts";
 import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
+import { createWebAppHandler } from "../../gateway/webApp.ts";
 import { createEmbeddedIpfs, type EmbeddedIpfs, startPathGateway } from "../../ipfs/index.ts";
 import { DEFAULT_DNS_BRIDGE_ZONE, EnsgateError } from "../../lib/index.ts";
+import type { AppConfig } from "../../webapp/src/appConfig.ts";
 import { type Deployment, deployEnsgate } from "./deployEnsgate.ts";
 import { deployCertificateOrders, setCertificateAuthority } from "./deployOrders.ts";
 import {
@@ -87,6 +90,10 @@ export type LocalStack = {
   ipfs: EmbeddedIpfs;
   ipfsGatewayUrl: string;
   gatewayUrl: string;
+  /** The web app (docs/webapp.md), served by the gateway; undefined when webapp/dist is not built. */
+  webAppUrl: string | undefined;
+  /** What the gateway serves as `/app-config.json`: this stack's chain and contracts. */
+  appConfig: AppConfig;
   /**
    * The DNS bridge's engine for `DEFAULT_DNS_BRIDGE_ZONE`, reading this chain; the gateway serves
    * it on `dnsQueryUrl` (DNS over HTTPS), `ensgate dev` also on UDP and TCP.
@@ -168,6 +175,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let resolveDid = createDidResolve([]);
     // The DNS bridge reads the chain through the UniversalResolver, deployed below.
     let bridge: ReturnType<typeof createBridgeAnswerer> | undefined;
+    // The web app reads this stack's chain and contracts from /app-config.json (set below).
+    let appConfig: AppConfig | undefined;
+    const webAppFiles = readWebAppFolder();
     const gatewayApp = createGateway({
       resolveDid: (did) => resolveDid(did),
       dnsBridge: {
@@ -181,6 +191,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Short TTLs: a developer republishes often and expects to see the change at once.
       cacheTtlSeconds: 5,
       missingTtlSeconds: 2,
+      webApp: webAppFiles
+        ? createWebAppHandler({ files: webAppFiles, appConfig: () => appConfig })
+        : undefined,
     });
     const gateway: RunningServer = await serveFetchHandler(gatewayApp.fetch, {
       port: options.ports?.gateway ?? 0,
@@ -208,6 +221,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apex: bridgeApex(DEFAULT_DNS_BRIDGE_ZONE),
       read: createEnsReader({ rpcUrl, universalResolver: fixtures.universalResolver }),
     });
+    appConfig = {
+      rpcUrl,
+      chainId: chain.id,
+      registry: deployment.registry,
+      universalResolver: fixtures.universalResolver,
+      resolver: deployment.resolver,
+      gatewayUrl: gateway.url,
+      didNetwork: "localhost",
+    };
     const resolverAbi = loadResolverArtifact().abi;
     let certificateOrders: Address | undefined;
     if (options.withCertificateAuthority) {
@@ -245,6 +267,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ipfs,
       ipfsGatewayUrl: pathGateway.url,
       gatewayUrl: gateway.url,
+      webAppUrl: webAppFiles ? `${gateway.url}/` : undefined,
+      appConfig,
       bridge,
       dnsZone: DEFAULT_DNS_BRIDGE_ZONE,
       dnsQueryUrl: `${gateway.url}${DNS_QUERY_PATH}`,
