@@ -75,12 +75,15 @@ export type VerifiedRecord = {
 export class RecordRejectedByResolverError extends ClientError {
   override name = "RecordRejectedByResolverError";
   readonly revert: string;
+  /** The custom error, decoded (undefined when the revert data matched no error of the ABI). */
+  readonly decoded: DecodedRevert | undefined;
   readonly rejection: { reason: RecordRejection; message: string } | undefined;
   readonly lookup: CapturedLookup | undefined;
   constructor(
     message: string,
     fields: {
       revert: string;
+      decoded: DecodedRevert | undefined;
       rejection: { reason: RecordRejection; message: string } | undefined;
       lookup: CapturedLookup | undefined;
       cause: unknown;
@@ -88,6 +91,7 @@ export class RecordRejectedByResolverError extends ClientError {
   ) {
     super(message, { cause: fields.cause });
     this.revert = fields.revert;
+    this.decoded = fields.decoded;
     this.rejection = fields.rejection;
     this.lookup = fields.lookup;
   }
@@ -166,6 +170,7 @@ export async function resolveVerifiedRecord(options: {
     const checked = lookup ? await checkLookup(lookup, publicClient, resolver) : undefined;
     throw new RecordRejectedByResolverError(message, {
       revert: describeRevert(error, resolverErrors).replace(/^the resolver reverted with /, ""),
+      decoded: decodeRevert(error, resolverErrors),
       rejection:
         checked && !checked.verification.valid
           ? { reason: checked.verification.reason, message: checked.verification.message }
@@ -252,23 +257,35 @@ export function isRevert(error: unknown): boolean {
   );
 }
 
-/** Names the contract's custom error when the failure is a revert (e.g. `StaleEpoch(0, 1)`). */
-export function describeRevert(error: unknown, resolverErrors: Abi): string {
+/** A decoded custom error: its name and arguments. */
+export type DecodedRevert = { errorName: string; args: readonly unknown[] };
+
+/** The contract's custom error of a revert, decoded with `resolverErrors`; undefined otherwise. */
+export function decodeRevert(error: unknown, resolverErrors: Abi): DecodedRevert | undefined {
   const revert =
     error instanceof BaseError
       ? error.walk((cause) => cause instanceof ContractFunctionRevertedError)
       : undefined;
-  if (revert instanceof ContractFunctionRevertedError) {
-    if (revert.data)
-      return `the resolver reverted with ${revert.data.errorName}(${(revert.data.args ?? []).join(", ")})`;
-    if (revert.raw) {
-      try {
-        const decoded = decodeErrorResult({ abi: resolverErrors, data: revert.raw });
-        return `the resolver reverted with ${decoded.errorName}(${(decoded.args ?? []).join(", ")})`;
-      } catch {
-        return `the resolver reverted with ${revert.raw}`;
-      }
-    }
+  if (!(revert instanceof ContractFunctionRevertedError)) return undefined;
+  if (revert.data) return { errorName: revert.data.errorName, args: revert.data.args ?? [] };
+  if (!revert.raw) return undefined;
+  try {
+    const decoded = decodeErrorResult({ abi: resolverErrors, data: revert.raw });
+    return { errorName: decoded.errorName, args: decoded.args ?? [] };
+  } catch {
+    return undefined;
   }
+}
+
+/** Names the contract's custom error when the failure is a revert (e.g. `StaleEpoch(0, 1)`). */
+export function describeRevert(error: unknown, resolverErrors: Abi): string {
+  const decoded = decodeRevert(error, resolverErrors);
+  if (decoded) return `the resolver reverted with ${decoded.errorName}(${decoded.args.join(", ")})`;
+  const revert =
+    error instanceof BaseError
+      ? error.walk((cause) => cause instanceof ContractFunctionRevertedError)
+      : undefined;
+  if (revert instanceof ContractFunctionRevertedError && revert.raw)
+    return `the resolver reverted with ${revert.raw}`;
   return describeError(error);
 }

@@ -27,8 +27,11 @@ export async function renderCertificates(
   if (caPin?.status === "verified") pins.push(["text/org.ensgate.ca.tlsa", caPin.record.value]);
   const dnsTlsa = outcomes.get(`dns _443._tcp.${name} TLSA`);
   if (dnsTlsa?.status === "verified")
-    for (const line of dnsTlsa.record.value.split("\n"))
-      pins.push([`dns _443._tcp.${name} TLSA`, line]);
+    for (const line of dnsTlsa.record.value.split("\n")) {
+      // Zone lines: `_443._tcp.<name>. 300 IN TLSA 3 1 1 <hex>`; the pin is the RDATA.
+      const rdata = /\bTLSA\s+(.+)$/i.exec(line.trim())?.[1];
+      if (rdata) pins.push([`dns _443._tcp.${name} TLSA`, rdata.replace(/\s+/g, " ")]);
+    }
   for (const [label, outcome] of chains) {
     const block = h("div", { class: "record", "data-chain": label }, h("h4", {}, label));
     section.append(block);

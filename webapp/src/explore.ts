@@ -215,7 +215,8 @@ function renderOutcome(label: string, outcome: RecordOutcome): HTMLElement {
     }
     case "rejected":
       article.append(
-        h("p", { class: "status-rejected" }, `rejected by the resolver: ${outcome.revert}`),
+        h("p", { class: "status-rejected" }, `rejected: ${outcome.sentence}`),
+        h("p", { class: "meta" }, `the resolver's callback reverted with ${outcome.revert}`),
       );
       if (outcome.reason)
         article.append(h("p", { class: "meta", "data-reason": "" }, `why: ${outcome.reason}`));

@@ -4,6 +4,7 @@
 
 import resolverAbi from "virtual:ensgate/resolver-abi";
 import type { Address } from "viem";
+import { describeResolverError } from "../../client/resolverErrors.ts";
 import {
   RecordRejectedByResolverError,
   resolveVerifiedRecord,
@@ -21,6 +22,8 @@ export type RecordOutcome =
       status: "rejected";
       /** The resolver's custom error, e.g. `InvalidRecordSignature()`. */
       revert: string;
+      /** The same, in words. */
+      sentence: string;
       /** lib's reason for the same answer (`invalidRecordSignature: ...`). */
       reason: string | undefined;
     }
@@ -50,6 +53,9 @@ export async function readVerifiedRecord(
       return {
         status: "rejected",
         revert: error.revert,
+        sentence: error.decoded
+          ? describeResolverError(error.decoded.errorName, error.decoded.args)
+          : `the resolver refused the gateway's answer (${error.revert})`,
         reason: error.rejection && `${error.rejection.reason}: ${error.rejection.message}`,
       };
     return { status: "error", message: describeError(error) };
