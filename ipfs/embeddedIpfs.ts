@@ -2,18 +2,14 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type IPNS, IPNSEntry, ipns } from "@helia/ipns";
 import { type UnixFS, unixfs } from "@helia/unixfs";
-import * as dagPb from "@ipld/dag-pb";
 import { privateKeyToProtobuf } from "@libp2p/crypto/keys";
+import { Libp2pRecord } from "@libp2p/record";
 import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
 import { createHeliaLight, type Helia, type Keychain, type PrivateKey } from "helia";
 import { Key } from "interface-datastore";
-import { UnixFS as UnixFSData } from "ipfs-unixfs";
-import { multihashToIPNSRoutingKey } from "ipns";
-import type { MultihashDigest } from "multiformats";
 import { base32 } from "multiformats/bases/base32";
-import { CID } from "multiformats/cid";
-import { sha256 } from "multiformats/hashes/sha2";
+import type { CID } from "multiformats/cid";
 import type { Hex } from "viem";
 import { ipnsPrivateKeyFromSeed } from "../lib/index.ts";
 import { cacheBlocks } from "./cachedBlockstore.ts";
@@ -26,12 +22,23 @@ import {
   IpnsNotFoundError,
   IpnsPublishError,
 } from "./errors.ts";
+import {
+  DEFAULT_IPNS_LIFETIME_MS,
+  DEFAULT_IPNS_TTL_MS,
+  ipnsRoutingKey,
+  verifyIpnsRecord,
+} from "./ipnsRecords.ts";
+import {
+  createTreeEditor,
+  type DirectoryChanges,
+  NOT_FOUND_ERRORS,
+  type TreeEditor,
+} from "./treeEdits.ts";
 
 /** File contents keyed by relative path inside the tree (`.well-known/eth/alice/text/avatar.json`). */
 export type DirectoryFiles = Record<string, Uint8Array | string>;
 
-/** Changes to a tree keyed by relative path: new contents, or `null` to delete the file. */
-export type DirectoryChanges = Record<string, Uint8Array | string | null>;
+export type { DirectoryChanges };
 
 /** Options of an IPNS publish. */
 export type PublishNameOptions = {
@@ -65,6 +72,13 @@ export type EmbeddedIpfs = IpfsReader & {
   updateDirectory(root: string | CID, changes: DirectoryChanges): Promise<CID>;
   /** Publishes `/ipfs/<cid>` under the IPNS key of `seedHex`; returns the `k51…` name. */
   publishName(seedHex: Hex, cid: string | CID, options?: PublishNameOptions): Promise<string>;
+  /**
+   * Stores a record signed elsewhere (publishEdits through the devnet's routing endpoint) as the
+   * name's record, after verifying it for the name; the caller checks the sequence.
+   */
+  putIpnsRecord(name: string, record: Uint8Array): Promise<void>;
+  /** Stores one block (the caller checked it against its CID). */
+  putBlock(cid: CID, bytes: Uint8Array): Promise<void>;
   /** Stops the node and closes its stores. */
   stop(): Promise<void>;
 };
@@ -108,18 +122,6 @@ function errorName(error: unknown): string | undefined {
 }
 
 /**
- * Kubo's directory sharding rule (boxo `HAMTShardingSize`, "links" size estimation): a directory
- * is a HAMT while the sum of its links' name bytes + CID bytes exceeds 256 KiB, and a plain
- * directory otherwise. Helia's `cp` applies it when a directory grows; shrinking is handled here.
- */
-export const HAMT_SHARDING_THRESHOLD_BYTES = 256 * 1024;
-/** HAMT fanout 256: each shard link name starts with a two-hex-digit bucket index. */
-const HAMT_PREFIX_LENGTH = 2;
-
-/** Errors of Helia/UnixFS that mean "nothing at that path". */
-const NOT_FOUND_ERRORS = new Set(["NotFoundError", "DoesNotExistError"]);
-
-/**
  * A keychain that hands the IPNS publisher in-memory signing keys and delegates everything else to
  * Helia's datastore keychain, so that private keys are never written to disk.
  */
@@ -143,7 +145,7 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
   readonly #ipns: IPNS;
   readonly #signingKeys: Map<string, PrivateKey>;
   readonly #stores: { close(): Promise<void> }[];
-  #emptyDirectory: CID | undefined;
+  readonly #editor: TreeEditor;
   readonly #resolved = new Map<string, ResolvedName>();
 
   constructor(directory: string, helia: Helia, stores: { close(): Promise<void> }[]) {
@@ -151,6 +153,7 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
     this.#helia = helia;
     this.#stores = stores;
     this.#fs = unixfs(helia);
+    this.#editor = createTreeEditor(helia.blockstore);
     this.#signingKeys = new Map();
     // Created after helia.start(): the republisher (a timer, and a key-holding background
     // writer) never starts; publishing is explicit.
@@ -182,114 +185,11 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
   }
 
   async updateDirectory(root: string | CID, changes: DirectoryChanges): Promise<CID> {
-    let current = this.#toCid(root);
-    for (const [path, content] of Object.entries(changes)) {
-      const segments = splitIpfsPath(path);
-      if (segments.length === 0) throw new IpfsWriteError(`"${path}" (not a file path)`);
-      try {
-        const file = content === null ? null : await this.#fs.addBytes(toBytes(content));
-        current =
-          (await this.#setPath(current, segments, file)) ?? (await this.#getEmptyDirectory());
-      } catch (error) {
-        if (error instanceof IpfsWriteError) throw error;
-        throw new IpfsWriteError(`"${path}"`, error);
-      }
-    }
-    return current;
-  }
-
-  /**
-   * Sets (or with `null` removes) the link at `segments` under `directory`, creating missing
-   * directories and pruning emptied ones; returns the new directory, `undefined` when now empty.
-   */
-  async #setPath(directory: CID, segments: string[], file: CID | null): Promise<CID | undefined> {
-    const [head, ...rest] = segments as [string, ...string[]];
-    const child = await this.#child(directory, head);
-    let next: CID | undefined; // the new child; undefined removes the link
-    if (rest.length === 0) {
-      if (child?.type === "directory") throw new IpfsWriteError(`"${head}" (it is a directory)`);
-      next = file ?? undefined;
-    } else {
-      if (child !== undefined && child.type !== "directory") {
-        throw new IpfsWriteError(`a path under "${head}" (it is a file)`);
-      }
-      if (child === undefined && file === null) return directory;
-      next = await this.#setPath(child?.cid ?? (await this.#getEmptyDirectory()), rest, file);
-    }
-    if (next === undefined) {
-      if (child === undefined) return directory;
-      // Helia's own shrink check over-counts nested shards and rebuilds the links' sizes from
-      // the blocks, so it is switched off (threshold 0) and Kubo's rule applied instead.
-      const pruned = await this.#unshardIfSmall(
-        await this.#fs.rm(directory, head, { offline: true, shardSplitThresholdBytes: 0 }),
-      );
-      return (await this.#isEmpty(pruned)) ? undefined : pruned;
-    }
-    return this.#fs.cp(next, directory, head, { force: true, offline: true });
-  }
-
-  /**
-   * A HAMT whose links would fit a plain directory (by Kubo's estimate) becomes that plain
-   * directory, with the same links and sizes, as Kubo's MFS does after a removal; anything else
-   * is returned as is. It stops reading shards as soon as the estimate passes the threshold.
-   */
-  async #unshardIfSmall(directory: CID): Promise<CID> {
-    const node = dagPb.decode(await this.#requireBlock(directory));
-    const data = node.Data === undefined ? undefined : UnixFSData.unmarshal(node.Data);
-    if (data?.type !== "hamt-sharded-directory") return directory;
-    const links: dagPb.PBLink[] = [];
-    let estimate = 0;
-    const collect = async (shard: dagPb.PBNode): Promise<boolean> => {
-      for (const link of shard.Links) {
-        const name = link.Name ?? "";
-        if (name.length === HAMT_PREFIX_LENGTH) {
-          if (!(await collect(dagPb.decode(await this.#requireBlock(link.Hash))))) return false;
-          continue;
-        }
-        const entry = name.slice(HAMT_PREFIX_LENGTH);
-        estimate += textEncoder.encode(entry).length + link.Hash.bytes.length;
-        if (estimate > HAMT_SHARDING_THRESHOLD_BYTES) return false;
-        links.push({ Name: entry, Hash: link.Hash, Tsize: link.Tsize });
-      }
-      return true;
-    };
-    if (!(await collect(node))) return directory;
-    const flat = dagPb.encode(
-      dagPb.prepare({
-        Data: new UnixFSData({ type: "directory", mode: data.mode, mtime: data.mtime }).marshal(),
-        Links: links,
-      }),
-    );
-    const digest = await sha256.digest(flat);
-    const cid = directory.version === 0 ? CID.createV0(digest) : CID.createV1(dagPb.code, digest);
-    await this.#helia.blockstore.put(cid, flat);
-    return cid;
-  }
-
-  async #requireBlock(cid: CID): Promise<Uint8Array> {
-    const block = await this.getBlock(cid);
-    if (block === undefined) throw new IpfsBlockNotFoundError(`block ${cid}`);
-    return block;
-  }
-
-  async #isEmpty(directory: CID): Promise<boolean> {
-    for await (const _entry of this.#fs.ls(directory, { offline: true, length: 1 })) return false;
-    return true;
-  }
-
-  async #child(directory: CID, name: string): Promise<{ cid: CID; type: string } | undefined> {
-    try {
-      const stats = await this.#fs.stat(directory, { path: name, offline: true });
-      return { cid: stats.cid, type: stats.type };
-    } catch (error) {
-      if (NOT_FOUND_ERRORS.has(errorName(error) ?? "")) return undefined;
-      throw error;
-    }
+    return this.#editor.applyChanges(this.#toCid(root), changes);
   }
 
   async #getEmptyDirectory(): Promise<CID> {
-    this.#emptyDirectory ??= await this.#fs.addDirectory();
-    return this.#emptyDirectory;
+    return this.#editor.emptyDirectory();
   }
 
   async publishName(
@@ -307,8 +207,8 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
     try {
       const result = await this.#ipns.publish(keyName, value, {
         offline: true,
-        lifetime: options.lifetimeMs,
-        ttl: options.ttlMs,
+        lifetime: options.lifetimeMs ?? DEFAULT_IPNS_LIFETIME_MS,
+        ttl: options.ttlMs ?? DEFAULT_IPNS_TTL_MS,
       });
       return formatIpnsName(result.publicKey.toCID() as unknown as CID);
     } catch (error) {
@@ -316,6 +216,20 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
     } finally {
       this.#signingKeys.delete(keyName);
     }
+  }
+
+  async putIpnsRecord(name: string, record: Uint8Array): Promise<void> {
+    await verifyIpnsRecord(name, record);
+    const routingKey = ipnsRoutingKey(name);
+    // The datastore entry @helia/ipns reads: a libp2p DHT record wrapping the IPNS record.
+    await this.#helia.datastore.put(
+      new Key(`/dht/record/${base32.baseEncode(routingKey)}`, false),
+      new Libp2pRecord(routingKey, record, new Date()).serialize(),
+    );
+  }
+
+  async putBlock(cid: CID, bytes: Uint8Array): Promise<void> {
+    await this.#helia.blockstore.put(cid, bytes);
   }
 
   async resolveName(name: string): Promise<CID> {
@@ -352,7 +266,7 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
 
   /** The raw datastore entry holding a name's record (as @helia/ipns stores it), or undefined. */
   async #storedRecord(key: CID): Promise<Uint8Array | undefined> {
-    const routingKey = multihashToIPNSRoutingKey(key.multihash as MultihashDigest<0x00 | 0x12>);
+    const routingKey = ipnsRoutingKey(key);
     const datastoreKey = new Key(`/dht/record/${base32.baseEncode(routingKey)}`, false);
     try {
       return await this.#helia.datastore.get(datastoreKey);

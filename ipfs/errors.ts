@@ -1,4 +1,5 @@
-import { EnsgateError } from "../lib/index.ts";
+// lib/errors/base.ts directly, not lib/index.ts: the browser-safe modules (publishEdits) import this.
+import { EnsgateError } from "../lib/errors/base.ts";
 
 /** Root of the IPFS layer's errors (store, path gateway, Kubo RPC, publishing). */
 export class IpfsError extends EnsgateError {
@@ -120,7 +121,91 @@ export function isKuboFileMissing(error: unknown): boolean {
 /** A remote publish target (delegated routing, pinning service) refused or failed a request. */
 export class RemotePublishError extends IpfsError {
   override name = "RemotePublishError";
-  constructor(message: string, cause?: unknown) {
-    super(message, { cause });
+  /** The HTTP status of the refusal; undefined when the service was unreachable. */
+  readonly status: number | undefined;
+  constructor(message: string, options: { cause?: unknown; status?: number } = {}) {
+    super(message, { cause: options.cause });
+    this.status = options.status;
+  }
+}
+
+/**
+ * A pinning service refused the CAR upload or the pin, or reported the pin `failed`; `reason` is
+ * the service's own word (the Pinning Service API's `error.reason`, else the answer's body).
+ */
+export class PinRejectedError extends RemotePublishError {
+  override name = "PinRejectedError";
+  readonly reason: string;
+  constructor(message: string, reason: string, options: { status?: number } = {}) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
+/** An IPNS record that fails verification for its name (signature, EOL, encoding, value). */
+export class InvalidIpnsRecordError extends IpfsError {
+  override name = "InvalidIpnsRecordError";
+  readonly ipnsName: string;
+  constructor(ipnsName: string, reason: string, cause?: unknown) {
+    super(`The IPNS record of ${ipnsName} is not valid: ${reason}.`, { cause });
+    this.ipnsName = ipnsName;
+  }
+}
+
+/**
+ * A publish that would not move a name forward: the routing service holds a record whose
+ * sequence is at least the one just signed (someone published in between), or answered an older
+ * record than one already seen (a rollback). Nothing was changed by this publish's record.
+ */
+export class IpnsSequenceConflictError extends IpfsError {
+  override name = "IpnsSequenceConflictError";
+  readonly ipnsName: string;
+  readonly sequence: bigint;
+  readonly heldSequence: bigint;
+  constructor(ipnsName: string, sequence: bigint, heldSequence: bigint) {
+    super(
+      `IPNS sequence conflict for ${ipnsName}: the routing service holds sequence ${heldSequence}, not below the ${sequence} this publish signed. Another publish happened in between; read the name again and retry.`,
+    );
+    this.ipnsName = ipnsName;
+    this.sequence = sequence;
+    this.heldSequence = heldSequence;
+  }
+}
+
+/** A block fetched from a gateway whose bytes do not hash to its CID (tampered or corrupt). */
+export class BlockMismatchError extends IpfsError {
+  override name = "BlockMismatchError";
+  readonly cid: string;
+  constructor(cid: string, source: string) {
+    super(`Block ${cid} from ${source} does not match its CID (tampered or corrupt); refused.`);
+    this.cid = cid;
+  }
+}
+
+/** An edit list that cannot be applied: a bad path, a path given twice, a file where a directory is. */
+export class InvalidEditError extends IpfsError {
+  override name = "InvalidEditError";
+  constructor(path: string, reason: string, cause?: unknown) {
+    super(`Invalid edit of "${path}": ${reason}.`, { cause });
+  }
+}
+
+/**
+ * A routing service answered a name's record with a sequence below one this publisher has already
+ * seen: it serves an old state (a rollback, or a replica behind). Editing that tree would drop
+ * later changes, so nothing is published.
+ */
+export class IpnsRecordRollbackError extends IpfsError {
+  override name = "IpnsRecordRollbackError";
+  readonly ipnsName: string;
+  readonly sequence: bigint;
+  readonly seenSequence: bigint;
+  constructor(ipnsName: string, sequence: bigint, seenSequence: bigint) {
+    super(
+      `The routing service answered sequence ${sequence} for ${ipnsName}, below the ${seenSequence} already seen (a rollback or a stale replica); nothing was published.`,
+    );
+    this.ipnsName = ipnsName;
+    this.sequence = sequence;
+    this.seenSequence = seenSequence;
   }
 }

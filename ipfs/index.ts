@@ -20,8 +20,11 @@ export {
   type PublishNameOptions,
 } from "./embeddedIpfs.ts";
 export {
+  BlockMismatchError,
   InvalidContentRootError,
+  InvalidEditError,
   InvalidIpfsPathError,
+  InvalidIpnsRecordError,
   IpfsBlockNotFoundError,
   IpfsError,
   IpfsNotAFileError,
@@ -29,10 +32,14 @@ export {
   IpfsWriteError,
   IpnsNotFoundError,
   IpnsPublishError,
+  IpnsRecordRollbackError,
+  IpnsSequenceConflictError,
   isKuboFileMissing,
   KuboRpcError,
+  PinRejectedError,
   RemotePublishError,
 } from "./errors.ts";
+export { verifyIpnsRecord } from "./ipnsRecords.ts";
 export {
   createKuboIpfs,
   type KuboIpfs,
@@ -52,10 +59,29 @@ export {
   startPathGateway,
 } from "./pathGateway.ts";
 export {
+  type KuboPublishTarget,
+  type PublishEdit,
+  type PublishEditsParameters,
+  type PublishEditsResult,
+  type PublishEditsTarget,
+  publishEdits,
+  type RemotePublishTarget,
+} from "./publishEdits.ts";
+export {
+  createPublishEndpoints,
+  type PublishEndpoints,
+  type PublishEndpointsStore,
+  startPublishEndpoints,
+} from "./publishEndpoints.ts";
+export {
   CAR_MEDIA_TYPE,
   exportDagCar,
+  fetchIpnsRecord,
+  fetchRawBlock,
   IPNS_RECORD_MEDIA_TYPE,
   pinCar,
   putIpnsRecord,
+  putIpnsRecordChecked,
+  RAW_BLOCK_MEDIA_TYPE,
 } from "./remotePublish.ts";
 export type { IpfsWriter } from "./writer.ts";

@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { EnsgateError } from "../lib/index.ts";
 import {
   type ContentRoot,
@@ -16,9 +14,10 @@ import {
   IpnsNotFoundError,
 } from "./errors.ts";
 import { buildPathCar, CAR_CONTENT_TYPE } from "./pathCar.ts";
+import { IPNS_RECORD_MEDIA_TYPE, RAW_BLOCK_MEDIA_TYPE } from "./remotePublish.ts";
+import { type FetchHandler, startFetchServer } from "./serveFetch.ts";
 
-/** A fetch-style request handler (the same shape as a Worker's or srvx's `fetch`). */
-export type FetchHandler = (request: Request) => Promise<Response>;
+export type { FetchHandler };
 
 /** Options of `startPathGateway`. */
 export type PathGatewayOptions = {
@@ -38,9 +37,9 @@ export type PathGateway = {
 };
 
 /** The media type of a raw block (trustless gateway, `?format=raw`). */
-export const RAW_BLOCK_CONTENT_TYPE = "application/vnd.ipld.raw";
+export const RAW_BLOCK_CONTENT_TYPE = RAW_BLOCK_MEDIA_TYPE;
 /** The media type of a signed IPNS record (trustless gateway and delegated routing). */
-export const IPNS_RECORD_CONTENT_TYPE = "application/vnd.ipfs.ipns-record";
+export const IPNS_RECORD_CONTENT_TYPE = IPNS_RECORD_MEDIA_TYPE;
 
 const CONTENT_TYPES: Record<string, string> = {
   json: "application/json",
@@ -264,65 +263,10 @@ export function createPathGatewayHandler(ipfs: IpfsReader): FetchHandler {
   };
 }
 
-/** Converts a node:http request (no body: GET/HEAD/OPTIONS only) into a fetch Request. */
-function toRequest(incoming: IncomingMessage, fallbackHost: string): Request {
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(incoming.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(key, item);
-  }
-  const host = incoming.headers.host ?? fallbackHost;
-  return new Request(new URL(incoming.url ?? "/", `http://${host}`), {
-    method: incoming.method ?? "GET",
-    headers,
-  });
-}
-
-async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
-  outgoing.statusCode = response.status;
-  response.headers.forEach((value, key) => {
-    outgoing.setHeader(key, value);
-  });
-  const body = response.body === null ? undefined : new Uint8Array(await response.arrayBuffer());
-  outgoing.end(body);
-}
-
 /** Starts the gateway on a free port (unless `port` is given) of 127.0.0.1 (unless `host` is given). */
 export async function startPathGateway(options: PathGatewayOptions): Promise<PathGateway> {
-  const host = options.host ?? "127.0.0.1";
-  const handler = createPathGatewayHandler(options.ipfs);
-  const server = createServer((incoming, outgoing) => {
-    let request: Request;
-    try {
-      request = toRequest(incoming, host);
-    } catch {
-      outgoing.statusCode = 400;
-      outgoing.end("Bad request\n");
-      return;
-    }
-    handler(request)
-      .then((response) => writeResponse(response, outgoing))
-      .catch(() => {
-        if (!outgoing.headersSent) outgoing.statusCode = 500;
-        outgoing.end();
-      });
+  return startFetchServer(createPathGatewayHandler(options.ipfs), {
+    port: options.port,
+    host: options.host,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(":") ? `[${host}]` : host;
-  return {
-    url: `http://${urlHost}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
 }

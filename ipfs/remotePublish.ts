@@ -11,16 +11,29 @@
 import { CarWriter } from "@ipld/car";
 import * as dagPb from "@ipld/dag-pb";
 import type { CID } from "multiformats/cid";
-import { describeError } from "../lib/index.ts";
-import { IpfsBlockNotFoundError, RemotePublishError } from "./errors.ts";
+import { describeError } from "../lib/errors/base.ts";
+import {
+  BlockMismatchError,
+  IpfsBlockNotFoundError,
+  PinRejectedError,
+  RemotePublishError,
+} from "./errors.ts";
+import { sendIpnsRecord, verifyIpnsRecord } from "./ipnsRecords.ts";
+import { checkBlock } from "./verifyBlock.ts";
 
 export const IPNS_RECORD_MEDIA_TYPE = "application/vnd.ipfs.ipns-record";
 export const CAR_MEDIA_TYPE = "application/vnd.ipld.car";
+export const RAW_BLOCK_MEDIA_TYPE = "application/vnd.ipld.raw";
 
-/** A CARv1 of every block of the DAG under `root` (depth first, each block once). */
+/**
+ * A CARv1 of every block of the DAG under `root` (depth first, each block once). With `held`, a
+ * block the receiver already holds (the unchanged part of an edited tree) is neither written nor
+ * descended into: the CAR carries only what changed.
+ */
 export async function exportDagCar(
   getBlock: (cid: CID) => Promise<Uint8Array | undefined>,
   root: CID,
+  options: { held?: (cid: CID) => boolean } = {},
 ): Promise<{ car: Uint8Array; blocks: number }> {
   const { writer, out } = CarWriter.create([root]);
   const chunks: Uint8Array[] = [];
@@ -32,7 +45,7 @@ export async function exportDagCar(
   while (pending.length > 0) {
     const cid = pending.pop() as CID;
     const key = cid.toString();
-    if (seen.has(key)) continue;
+    if (seen.has(key) || options.held?.(cid)) continue;
     seen.add(key);
     const bytes = await getBlock(cid);
     if (bytes === undefined) throw new IpfsBlockNotFoundError(`block ${cid}`);
@@ -53,27 +66,50 @@ export async function exportDagCar(
 
 type Fetch = typeof fetch;
 
+/** A service's refusal: its status and the start of its body. */
+type Refusal = { status: number; body: string };
+
 async function send(
   doFetch: Fetch,
   what: string,
   url: string,
   init: RequestInit,
   timeoutMs: number,
+  refused: (message: string, refusal: Refusal) => Error = (message, { status }) =>
+    new RemotePublishError(message, { status }),
 ): Promise<Response> {
   let response: Response;
   try {
     response = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    throw new RemotePublishError(`${what}: ${url} is unreachable (${describeError(error)})`, error);
+    throw new RemotePublishError(`${what}: ${url} is unreachable (${describeError(error)})`, {
+      cause: error,
+    });
   }
   if (!response.ok) {
     const body = (await response.text().catch(() => "")).slice(0, 300).trim();
-    throw new RemotePublishError(
-      `${what}: ${url} answered HTTP ${response.status}${body ? ` (${body})` : ""}`,
-    );
+    throw refused(`${what}: ${url} answered HTTP ${response.status}${body ? ` (${body})` : ""}`, {
+      status: response.status,
+      body,
+    });
   }
   return response;
 }
+
+/** The reason in a Pinning Service API error body (`{"error":{"reason","details"}}`), else the body. */
+function pinningReason(body: string): string {
+  try {
+    const error = (JSON.parse(body) as { error?: { reason?: unknown; details?: unknown } }).error;
+    if (typeof error?.reason === "string")
+      return typeof error.details === "string" && error.details !== ""
+        ? `${error.reason}: ${error.details}`
+        : error.reason;
+  } catch {}
+  return body === "" ? "no reason given" : body;
+}
+
+const pinRefused = (message: string, { status, body }: Refusal) =>
+  new PinRejectedError(message, pinningReason(body), { status });
 
 /** Sends a signed IPNS record through the Delegated Routing V1 HTTP API. */
 export async function putIpnsRecord(parameters: {
@@ -98,13 +134,101 @@ export async function putIpnsRecord(parameters: {
   await response.body?.cancel();
 }
 
+/**
+ * The record a Delegated Routing V1 endpoint holds for `name` (`GET /routing/v1/ipns/<name>`),
+ * verified for the name; undefined when it answers 404 (no record yet).
+ */
+export async function fetchIpnsRecord(parameters: {
+  routingUrl: string;
+  name: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}): Promise<{ bytes: Uint8Array; sequence: bigint; value: string } | undefined> {
+  const url = new URL(`/routing/v1/ipns/${parameters.name}`, parameters.routingUrl).href;
+  let response: Response;
+  try {
+    response = await send(
+      parameters.fetch ?? fetch,
+      "IPNS record",
+      url,
+      // no-store: a cached record would sign the next sequence from a stale one.
+      { headers: { accept: IPNS_RECORD_MEDIA_TYPE }, cache: "no-store" },
+      parameters.timeoutMs ?? 30_000,
+    );
+  } catch (error) {
+    if (error instanceof RemotePublishError && error.status === 404) return undefined;
+    throw error;
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const record = await verifyIpnsRecord(parameters.name, bytes);
+  return { bytes, sequence: record.sequence, value: record.value };
+}
+
+/**
+ * One block from a trustless gateway (`GET /ipfs/<cid>?format=raw`), checked against its CID:
+ * a block that does not hash to it throws `BlockMismatchError`, one the gateway lacks
+ * `IpfsBlockNotFoundError`.
+ */
+export async function fetchRawBlock(parameters: {
+  gatewayUrl: string;
+  cid: CID;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}): Promise<Uint8Array> {
+  const url = new URL(`/ipfs/${parameters.cid}?format=raw`, parameters.gatewayUrl).href;
+  let response: Response;
+  try {
+    response = await send(
+      parameters.fetch ?? fetch,
+      "block",
+      url,
+      { headers: { accept: RAW_BLOCK_MEDIA_TYPE } },
+      parameters.timeoutMs ?? 30_000,
+    );
+  } catch (error) {
+    if (error instanceof RemotePublishError && error.status === 404)
+      throw new IpfsBlockNotFoundError(`block ${parameters.cid} (at ${parameters.gatewayUrl})`);
+    throw error;
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const check = await checkBlock(parameters.cid, bytes);
+  if (check !== "match") throw new BlockMismatchError(parameters.cid.toString(), url);
+  return bytes;
+}
+
+/**
+ * Sends a record of `sequence` through `putIpnsRecord`; when the service refuses it and holds a
+ * record at or above that sequence (another publish came in between), throws
+ * `IpnsSequenceConflictError` instead of the bare refusal.
+ */
+export async function putIpnsRecordChecked(parameters: {
+  routingUrl: string;
+  name: string;
+  record: Uint8Array;
+  sequence: bigint;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}): Promise<void> {
+  await sendIpnsRecord({
+    name: parameters.name,
+    sequence: parameters.sequence,
+    put: () => putIpnsRecord(parameters),
+    readHeld: () => fetchIpnsRecord(parameters),
+  });
+}
+
 /** A pin request's status (IPFS Pinning Service API `PinStatus`). */
-type PinStatus = { requestid: string; status: "queued" | "pinning" | "pinned" | "failed" };
+type PinStatus = {
+  requestid: string;
+  status: "queued" | "pinning" | "pinned" | "failed";
+  info?: Record<string, string>;
+};
 
 /** Uploads a tree as a CAR to a pinning service, pins its root and waits until it is pinned. */
 export async function pinCar(parameters: {
   serviceUrl: string;
-  token: string;
+  /** Bearer token; none is sent when undefined (a devnet service needs none). */
+  token?: string;
   root: CID;
   car: Uint8Array;
   name: string;
@@ -114,7 +238,8 @@ export async function pinCar(parameters: {
 }): Promise<{ requestid: string }> {
   const doFetch = parameters.fetch ?? fetch;
   const timeoutMs = parameters.timeoutMs ?? 120_000;
-  const authorization = `Bearer ${parameters.token}`;
+  const authorization: Record<string, string> =
+    parameters.token === undefined ? {} : { authorization: `Bearer ${parameters.token}` };
   const base = parameters.serviceUrl.endsWith("/")
     ? parameters.serviceUrl
     : `${parameters.serviceUrl}/`;
@@ -124,10 +249,11 @@ export async function pinCar(parameters: {
     new URL("car", base).href,
     {
       method: "POST",
-      headers: { authorization, "content-type": CAR_MEDIA_TYPE },
+      headers: { ...authorization, "content-type": CAR_MEDIA_TYPE },
       body: parameters.car as Uint8Array<ArrayBuffer>,
     },
     timeoutMs,
+    pinRefused,
   );
   await upload.body?.cancel();
   const pinned = await send(
@@ -136,16 +262,22 @@ export async function pinCar(parameters: {
     new URL("pins", base).href,
     {
       method: "POST",
-      headers: { authorization, "content-type": "application/json" },
+      headers: { ...authorization, "content-type": "application/json" },
       body: JSON.stringify({ cid: parameters.root.toString(), name: parameters.name }),
     },
     timeoutMs,
+    pinRefused,
   );
   let status = (await pinned.json()) as PinStatus;
   const deadline = Date.now() + timeoutMs;
   while (status.status !== "pinned") {
-    if (status.status === "failed")
-      throw new RemotePublishError(`pin request: ${base} failed to pin ${parameters.root}`);
+    if (status.status === "failed") {
+      const reason = status.info?.status_details ?? "the service reported the pin failed";
+      throw new PinRejectedError(
+        `pin request: ${base} failed to pin ${parameters.root} (${reason})`,
+        reason,
+      );
+    }
     if (Date.now() > deadline)
       throw new RemotePublishError(
         `pin request: ${parameters.root} still ${status.status} after ${timeoutMs} ms`,
@@ -155,8 +287,9 @@ export async function pinCar(parameters: {
       doFetch,
       "pin status",
       new URL(`pins/${encodeURIComponent(status.requestid)}`, base).href,
-      { headers: { authorization } },
+      { headers: authorization },
       timeoutMs,
+      pinRefused,
     );
     status = (await polled.json()) as PinStatus;
   }

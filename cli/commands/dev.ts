@@ -135,6 +135,7 @@ export async function devCommand(
     gatewayUrl: stack.gatewayUrl,
     webAppUrl: stack.webAppUrl ?? null,
     ipfsGatewayUrl: stack.ipfsGatewayUrl,
+    publishUrl: stack.publishUrl,
     owner: owner.address,
     recordhash,
     dnsZone: stack.dnsZone,
@@ -165,6 +166,7 @@ function devInstructions(info: {
   gatewayUrl: string;
   webAppUrl: string | null;
   ipfsGatewayUrl: string;
+  publishUrl: string;
   owner: Address;
   recordhash: Hex;
   dnsZone: string;
@@ -203,6 +205,7 @@ function devInstructions(info: {
     `  ensgate gateway    ${info.gatewayUrl}`,
     `  web app            ${info.webAppUrl ?? "(not built: run npm run build:webapp, then restart)"}   (explore ${info.name}, manage names with a browser wallet)`,
     `  IPFS path gateway  ${info.ipfsGatewayUrl}`,
+    `  publish endpoints  ${info.publishUrl}   (routing V1, trustless blocks, pinning; CORS open)`,
     `  data dir           ${info.dataDir}`,
     `  IPFS store         ${info.ipfsStore}   (what the gateways read: publish with --data-dir ${info.dataDir})`,
     "",

@@ -9,11 +9,13 @@ import { treeDir } from "../../client/recordsTree.ts";
 import {
   exportDagCar,
   type IpfsWriter,
+  IpnsSequenceConflictError,
   openIpfsWriter,
   parseCid,
   pinCar,
-  putIpnsRecord,
+  putIpnsRecordChecked,
   RemotePublishError,
+  verifyIpnsRecord,
 } from "../../ipfs/index.ts";
 import { parseRecordhash } from "../../lib/index.ts";
 import type { CommandContext } from "../context.ts";
@@ -183,10 +185,16 @@ async function publishRemotely(
       const record = await writer.getIpnsRecord(result.ipnsName);
       if (record === undefined) throw new CliError(`no IPNS record for ${result.ipnsName}`);
       context.output.step(`sending the IPNS record of ${keyName} to ${options.routing}`);
-      await putIpnsRecord({ routingUrl: options.routing, name: result.ipnsName, record });
+      const { sequence } = await verifyIpnsRecord(result.ipnsName, record);
+      await putIpnsRecordChecked({
+        routingUrl: options.routing,
+        name: result.ipnsName,
+        record,
+        sequence,
+      });
     }
   } catch (error) {
-    if (error instanceof RemotePublishError)
+    if (error instanceof RemotePublishError || error instanceof IpnsSequenceConflictError)
       throw new CliError(`${keyName} is published locally, but ${error.shortMessage}`);
     throw error;
   }

@@ -15,10 +15,9 @@ import { multihashToIPNSRoutingKey, unmarshalIPNSRecord } from "ipns";
 import { ipnsValidator } from "ipns/validator";
 import type { MultihashDigest } from "multiformats";
 import { CID } from "multiformats/cid";
-import { identity } from "multiformats/hashes/identity";
-import { sha256 } from "multiformats/hashes/sha2";
 import { ByteLru } from "../../ipfs/byteLru.ts";
 import { parseIpnsName } from "../../ipfs/contentRoot.ts";
+import { checkBlock } from "../../ipfs/verifyBlock.ts";
 import { describeError } from "../../lib/index.ts";
 import { createIpnsSequenceMemory, type IpnsSequenceMemory } from "./ipnsSequences.ts";
 import { MAX_RECORD_FILE_BYTES, type RecordSource } from "./recordSource.ts";
@@ -62,13 +61,13 @@ export class IpnsRollbackError extends SourceError {
 
 /** Checks that `bytes` hash to `cid` (sha2-256 or identity); returns the bytes or throws. */
 async function verifyBlock(source: string, cid: CID, bytes: Uint8Array): Promise<Uint8Array> {
-  const code = cid.multihash.code;
-  let digest: Uint8Array;
-  if (code === sha256.code) digest = (await sha256.digest(bytes)).digest;
-  else if (code === identity.code) digest = identity.digest(bytes).digest;
-  else throw new SourceError(source, `block ${cid} uses hash 0x${code.toString(16)}, not sha2-256`);
-  const expected = cid.multihash.digest;
-  if (digest.length !== expected.length || digest.some((byte, index) => byte !== expected[index]))
+  const check = await checkBlock(cid, bytes);
+  if (check === "unsupported-hash")
+    throw new SourceError(
+      source,
+      `block ${cid} uses hash 0x${cid.multihash.code.toString(16)}, not sha2-256`,
+    );
+  if (check === "mismatch")
     throw new SourceError(source, `block ${cid} does not match its CID (tampered or corrupt)`);
   return bytes;
 }

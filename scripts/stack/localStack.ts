@@ -34,7 +34,12 @@ import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveG
 import { readWebAppFolder } from "../../gateway/node/webAppFolder.ts";
 import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
 import { createWebAppHandler } from "../../gateway/webApp.ts";
-import { createEmbeddedIpfs, type EmbeddedIpfs, startPathGateway } from "../../ipfs/index.ts";
+import {
+  createEmbeddedIpfs,
+  type EmbeddedIpfs,
+  startPathGateway,
+  startPublishEndpoints,
+} from "../../ipfs/index.ts";
 import { DEFAULT_DNS_BRIDGE_ZONE, EnsgateError } from "../../lib/index.ts";
 import type { AppConfig } from "../../webapp/src/appConfig.ts";
 import { type Deployment, deployEnsgate } from "./deployEnsgate.ts";
@@ -58,7 +63,7 @@ export type LocalStackOptions = {
   /** Put the ensgate gateway in the resolver's URL list (default true); false = plain IPFS gateway only. */
   withGatewayService?: boolean;
   /** Fixed ports (default: free ones). */
-  ports?: { chain?: number; ipfsGateway?: number; gateway?: number };
+  ports?: { chain?: number; ipfsGateway?: number; gateway?: number; publish?: number };
   /** Log progress lines (the CLI shows them; tests stay quiet). */
   log?: (line: string) => void;
   /**
@@ -89,6 +94,12 @@ export type LocalStack = {
   certificateOrders?: Address;
   ipfs: EmbeddedIpfs;
   ipfsGatewayUrl: string;
+  /**
+   * The publish endpoints over the same store (ipfs/publishEndpoints.ts): Delegated Routing V1,
+   * trustless raw blocks and records, and a pinning service with CAR upload, no token, open CORS.
+   * `publishEdits` with `{ kind: "remote" }` and this URL for every field publishes here.
+   */
+  publishUrl: string;
   gatewayUrl: string;
   /** The web app (docs/webapp.md), served by the gateway; undefined when webapp/dist is not built. */
   webAppUrl: string | undefined;
@@ -142,6 +153,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     "--rpc-port": options.ports?.chain,
     "--ipfs-port": options.ports?.ipfsGateway,
     "--gateway-port": options.ports?.gateway,
+    "--publish-port": options.ports?.publish,
   });
   try {
     log("starting the chain (Hardhat, in-process)");
@@ -169,6 +181,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => ipfs.stop());
     const pathGateway = await startPathGateway({ ipfs, port: options.ports?.ipfsGateway ?? 0 });
     stoppers.push(() => pathGateway.close());
+    const publishEndpoints = await startPublishEndpoints({
+      store: ipfs,
+      port: options.ports?.publish ?? 0,
+    });
+    stoppers.push(() => publishEndpoints.close());
 
     log("starting the ensgate gateway");
     // did:ens:localhost:<name> is served once the ENS fixtures are deployed (below).
@@ -228,6 +245,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       universalResolver: fixtures.universalResolver,
       resolver: deployment.resolver,
       gatewayUrl: gateway.url,
+      publishUrl: publishEndpoints.url,
       didNetwork: "localhost",
     };
     const resolverAbi = loadResolverArtifact().abi;
@@ -266,6 +284,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       certificateOrders,
       ipfs,
       ipfsGatewayUrl: pathGateway.url,
+      publishUrl: publishEndpoints.url,
       gatewayUrl: gateway.url,
       webAppUrl: webAppFiles ? `${gateway.url}/` : undefined,
       appConfig,

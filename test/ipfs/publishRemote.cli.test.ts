@@ -80,6 +80,6 @@ describe("ensgate publish --routing --pin", () => {
     const record = routing.records.get(published.ipnsName);
     assert.ok(record, "the routing server holds no record");
     assert.equal(unmarshalIPNSRecord(record).value, `/ipfs/${published.root}`);
-    assert.deepEqual([...pinning.pins.values()].at(-1), published.root);
+    assert.deepEqual([...pinning.pins.values()].at(-1)?.cid, published.root);
   });
 });

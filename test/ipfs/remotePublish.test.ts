@@ -61,10 +61,23 @@ describe("publishing through delegated routing and a pinning service", () => {
       name,
       record: (await ipfs.getIpnsRecord(name)) as Uint8Array,
     });
+    // Delegated Routing V1 answers an invalid record with 400; a lower or equal sequence is one.
     await assert.rejects(putIpnsRecord({ routingUrl: routing.url, name, record }), {
       name: "RemotePublishError",
-      message: `IPNS record: ${routing.url}/routing/v1/ipns/${name} answered HTTP 409 ({"error":"sequence lower than the stored record"})`,
+      status: 400,
+      message: `IPNS record: ${routing.url}/routing/v1/ipns/${name} answered HTTP 400 ({"error":"IPNS record sequence 1 is not above the stored sequence 2"})`,
     });
+    await assert.rejects(
+      putIpnsRecord({
+        routingUrl: routing.url,
+        name,
+        record: (await ipfs.getIpnsRecord(name)) as Uint8Array,
+      }),
+      {
+        name: "RemotePublishError",
+        message: `IPNS record: ${routing.url}/routing/v1/ipns/${name} answered HTTP 400 ({"error":"IPNS record sequence 2 is not above the stored sequence 2"})`,
+      },
+    );
   });
 
   it("a record whose signature does not cover its bytes is refused by the server", async () => {
@@ -93,7 +106,7 @@ describe("publishing through delegated routing and a pinning service", () => {
       name: "alice.eth",
       pollMs: 10,
     });
-    assert.equal(pinning.pins.get(requestid), root.toString());
+    assert.equal(pinning.pins.get(requestid)?.cid, root.toString());
     assert.equal(pinning.blocks.size, 12);
     for (const path of [
       ".well-known/eth/alice/text/avatar.json",
@@ -109,7 +122,9 @@ describe("publishing through delegated routing and a pinning service", () => {
     await assert.rejects(
       pinCar({ serviceUrl: pinning.url, token: "wrong", root, car, name: "x" }),
       {
-        name: "RemotePublishError",
+        name: "PinRejectedError",
+        reason: "UNAUTHORIZED",
+        status: 401,
         message: `CAR upload: ${pinning.url}/car answered HTTP 401 ({"error":{"reason":"UNAUTHORIZED"}})`,
       },
     );
@@ -133,8 +148,9 @@ describe("publishing through delegated routing and a pinning service", () => {
         pollMs: 10,
       }),
       {
-        name: "RemotePublishError",
-        message: `pin request: ${pinning.url}/ failed to pin ${other}`,
+        name: "PinRejectedError",
+        reason: `blocks not uploaded: ${await ipfs.resolvePath(other, "only")}`,
+        message: `pin request: ${pinning.url}/ failed to pin ${other} (blocks not uploaded: ${await ipfs.resolvePath(other, "only")})`,
       },
     );
   });
