@@ -428,7 +428,7 @@ export function renderManage(app: HTMLElement, config: AppConfig): void {
       if (outcome.status === "verified")
         current.push({ label, request: outcome.record.fileRequest, value: outcome.record.value });
     }
-    bump.status.textContent = `Read ${current.length} records; bumping the epoch…`;
+    bump.status.textContent = `Working… read ${current.length} records; bumping the epoch`;
     await writeResolver("bumpEpoch", [namehash(name)]);
     const context = await refreshContext();
     if (!state.approvedOnChain) state.approvalSignature = await signCurrentApproval();
