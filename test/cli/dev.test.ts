@@ -64,6 +64,16 @@ describe("ensgate dev", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it("prints the web app's URL, where the gateway serves the app and its settings", async () => {
+    const url = /^ {2}web app {12}(http:\/\/\S+\/)\s/m.exec(output)?.[1];
+    assert.ok(url, `no web app line in:\n${output}`);
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>ensgate<\/title>/);
+    const config = (await (await fetch(`${url}app-config.json`)).json()) as { rpcUrl: string };
+    assert.ok(output.includes(config.rpcUrl), "the app reads the chain ensgate dev runs");
+  });
+
   it("prints a viem snippet that resolves the demo avatar", () => {
     assert.equal(runSnippet(snippet(output, "viem:")), "https://ens.example/demo.eth.png");
   });

@@ -287,7 +287,9 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
     });
     assert.match((await page.locator("#manage-context").textContent()) ?? "", /· epoch 1 ·/);
     assert.match((await page.locator("#manage-published").textContent()) ?? "", /sequence 2$/);
-    // The gateway caches a tree for 5 s on the devnet: the re-signed files are served after that.
+    // The resolver now refuses anything signed under epoch 0 (StaleEpoch): a record that resolves
+    // was re-signed under epoch 1. The gateway caches a tree for 5 s on the devnet, so the
+    // re-signed files are served after at most that.
     const deadline = Date.now() + 30_000;
     let resolved: { value: string; epoch?: string } | undefined;
     while (!resolved) {
