@@ -64,13 +64,14 @@ describe("ensgate dev", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("prints the web app's URL, where the gateway serves the app and its settings", async () => {
+  it("prints the web app's URL, where the gateway serves the app and its settings", () => {
     const url = /^ {2}web app {12}(http:\/\/\S+\/)\s/m.exec(output)?.[1];
     assert.ok(url, `no web app line in:\n${output}`);
-    const page = await fetch(url);
-    assert.equal(page.status, 200);
-    assert.match(await page.text(), /<title>ensgate<\/title>/);
-    const config = (await (await fetch(`${url}app-config.json`)).json()) as { rpcUrl: string };
+    // curl, not fetch: an idle keep-alive socket of this process would race the server's close.
+    const get = (target: string) =>
+      execFileSync("curl", ["-sf", target], { encoding: "utf8", timeout: 30_000 });
+    assert.match(get(url), /<title>ensgate<\/title>/);
+    const config = JSON.parse(get(`${url}app-config.json`)) as { rpcUrl: string };
     assert.ok(output.includes(config.rpcUrl), "the app reads the chain ensgate dev runs");
   });
 

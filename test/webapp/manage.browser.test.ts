@@ -35,6 +35,8 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
   let errors: string[];
   let owner: HDAccount;
   let provider: JsonRpcProvider;
+  /** The URLs the page got a 404 for. */
+  const notFound: string[] = [];
   /** Every wallet method the page called, in order. */
   const walletCalls: string[] = [];
   /** Set to make the wallet refuse the next signature request (EIP-1193 code 4001). */
@@ -51,6 +53,9 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     errors = watchPageErrors(page);
+    page.on("response", (response) => {
+      if (response.status() === 404) notFound.push(response.url());
+    });
     // The wallet: accounts are the owner's; everything else goes to Hardhat's JSON-RPC, which
     // holds the development accounts unlocked.
     await page.exposeFunction("__ensgateWallet", async (json: string) => {
@@ -121,10 +126,21 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
 
   /**
    * The page's errors, less the one the protocol expects: Delegated Routing answers 404 for a name
-   * that has no IPNS record yet (the first publish), which Chromium logs as a failed load.
+   * that has no IPNS record yet (the first publish), which Chromium logs as a failed load. Every
+   * 404 the page got must be that one.
    */
-  const unexpected = (all: string[]) =>
-    all.filter((error) => !/Failed to load resource: .* 404 \(Not Found\)/.test(error));
+  const unexpected = (all: string[]) => {
+    assert.deepEqual(
+      notFound.filter((url) => !url.startsWith(`${stack.publishUrl}/routing/v1/ipns/`)),
+      [],
+    );
+    const expected = notFound.length;
+    const failedLoads = all.filter((error) =>
+      /Failed to load resource: .* 404 \(Not Found\)/.test(error),
+    );
+    assert.ok(failedLoads.length <= expected, `404s: ${failedLoads.join("; ")}`);
+    return all.filter((error) => !failedLoads.includes(error));
+  };
 
   const cliChain = () => [
     "--rpc",
