@@ -1,4 +1,3 @@
-import type { LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   buildIpnsKeygenMessage,
@@ -7,12 +6,17 @@ import {
   deriveIpnsName,
   deriveSignerPrivateKey,
   formatCaip10,
+  type MessageSigner,
 } from "../lib/index.ts";
 import type { StoredKeys } from "./keyStore.ts";
 
-/** Signs SIGN 1 and SIGN 2 with the wallet and derives the NameSys keys of `keyName`. */
+/**
+ * Signs SIGN 1 and SIGN 2 with the wallet and derives the NameSys keys of `keyName`. The wallet is
+ * anything that signs EIP-191 messages: a local account (the CLI) or a browser wallet (the web app),
+ * so both derive byte-identical keys.
+ */
 export async function deriveStoredKeys(
-  wallet: LocalAccount,
+  wallet: MessageSigner,
   keyName: string,
   chainId: number,
   password?: string,

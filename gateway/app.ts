@@ -14,6 +14,7 @@ import {
   type ResolveOffchainOptions,
   systemNow,
 } from "./resolveOffchain.ts";
+import type { WebAppHandler } from "./webApp.ts";
 
 /** Options of the gateway app: the resolution options plus the request size limit. */
 export type GatewayOptions = ResolveOffchainOptions & {
@@ -36,6 +37,12 @@ export type GatewayOptions = ResolveOffchainOptions & {
    * cache, else `miss` and the source that answered (`none` when no source had the file).
    */
   onLookup?: ((event: LookupEvent) => void) | undefined;
+  /**
+   * The web app (docs/webapp.md) at `/`, `/index.html`, `/app-config.json` and `/assets/*`
+   * (`createWebAppHandler`); without it those paths are the usual JSON 404. A lookup's path
+   * starts with `/0x`, which no file of the app does: the CCIP-Read routes keep priority.
+   */
+  webApp?: WebAppHandler | undefined;
 };
 
 /** How one lookup was answered (see `GatewayOptions.onLookup`). */
@@ -64,7 +71,7 @@ export function createGateway(options: GatewayOptions) {
     now,
     inFlight: options.inFlight ?? new Map(),
   };
-  const { cache, onLookup } = options;
+  const { cache, onLookup, webApp } = options;
 
   const ccip = createCcipReadRouter({
     maxBodyBytes: options.maxBodyBytes,
@@ -150,6 +157,10 @@ export function createGateway(options: GatewayOptions) {
     /** CCIP-Read requests go straight to the CCIP-Read router; the other routes to itty-router. */
     fetch: (request: Request): Response | Promise<Response> => {
       const path = pathOf(request.url);
+      if (webApp && !path.startsWith("/0x")) {
+        const file = webApp(request, path);
+        if (file) return file;
+      }
       if (!path.startsWith(DID_DRIVER_PATH_PREFIX) && path !== DNS_QUERY_PATH) {
         const answer = ccip.handle(request, path);
         if (answer) return answer;

@@ -31,6 +31,8 @@ export type GatewayConfig = {
   didNetworks: DidNetworkSpec[];
   /** The DNS bridge behind `/dns-query` (ENSGATE_BRIDGE_*, docs/bridge.md); none by default. */
   bridge: BridgeConfig | undefined;
+  /** The web app's folder served at `/` (Node; docs/webapp.md); undefined: the default, "off": none. */
+  webAppDir: string | undefined;
 };
 
 /** A setting that does not parse; names the variable. */
@@ -83,6 +85,10 @@ export const GATEWAY_ENVIRONMENT = {
     "",
     'did:ens networks of GET /1.0/identifiers/{did}: <network>=<chainId>@<rpcUrl>,... (chains 1, 5, 17000, 11155111) or JSON {"<network>":{"chainId":N,"rpcUrl":"...","registry":"0x...","universalResolver":"0x...","nameWrapper":"0x..."}}; unset: every did:ens answers 501 methodNotSupported',
   ],
+  ENSGATE_WEBAPP_DIR: [
+    "",
+    'the web app served at / (Node; default: webapp/dist when built, "off": none); its app-config.json is the settings the app starts with',
+  ],
 } as const;
 
 /** Parses the gateway configuration from an environment map; throws `GatewayConfigError`. */
@@ -127,6 +133,7 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
     rpcUrl: rpcUrl === "" ? undefined : checkedUrl("ENSGATE_RPC_URL", rpcUrl),
     didNetworks,
     bridge: parseBridgeConfig(env),
+    webAppDir: get("ENSGATE_WEBAPP_DIR") || undefined,
   };
 }
 

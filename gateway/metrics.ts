@@ -88,6 +88,9 @@ export function routeOf(method: string, path: string): string {
   if (path === "/metrics") return "metrics";
   if (path.startsWith("/1.0/identifiers/")) return "did";
   if (method === "POST" && path === "/") return "lookup";
+  // The web app's files (gateway/webApp.ts): its page, its settings and its hashed assets.
+  if (path === "/" || path === "/index.html" || path === "/app-config.json") return "app";
+  if (path.startsWith("/assets/")) return "app";
   if (method === "GET" && /^\/[^/]+\/[^/]+\/?$/.test(path)) return "lookup";
   return "other";
 }

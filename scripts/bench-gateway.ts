@@ -8,7 +8,8 @@
 //   scripts/bench/orStyleServer.ts), over the same keys;
 // - hits over 10,000 rotating keys against a bare no-op handler on the same adapter
 //   (`hitToNoopRatio`, `hitRpsAt100k`), and one hot key (`cacheHitRps`, `ratio`);
-// - the gateway's RSS afterwards (`rssMiBAt100k`) and the gzip size of the Workers bundle.
+// - the gateway's RSS afterwards (`rssMiBAt100k`), the gzip size of the Workers bundle, and the
+//   web app's gzip -9 size (`webAppGzipBytes`: every file of webapp/dist a browser loads).
 // The load generator (autocannon) runs in this process; the servers each run in their own.
 // The tree's 10,000 looked-up records are signed; its other 90,000 files are copies of them under
 // other names (never looked up), which shape the HAMT like a real 100,000-record tree.
@@ -16,6 +17,7 @@ import { type ChildProcess, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { encodeFunctionData, parseAbi } from "viem";
@@ -34,6 +36,7 @@ import {
 } from "../lib/index.ts";
 import { startServerProcess } from "./bench/serverProcess.ts";
 import { describeTarget, type Target, withTargets } from "./bench/targets.ts";
+import { buildAndMeasureWebApp } from "./bench/webAppSize.ts";
 
 const JSON_OUTPUT = process.argv.includes("--json");
 const LOAD_SECONDS = 4;
@@ -56,6 +59,7 @@ const TARGETS = {
   ratio: { min: 0.6 },
   sourceRequestsPerRecord: { max: 2 },
   workerBundleGzipBytes: { max: 1024 * 1024 },
+  webAppGzipBytes: { max: 500 * 1024 },
   missToOrStyleRatio: { min: 1.0 },
   missFailures: { max: 0 },
   hitToNoopRatio: { min: 0.6 },
@@ -269,6 +273,9 @@ try {
     hitRounds.map((hits, index) => hits / (baselineRounds[index] as number)),
   );
 
+  log("building the web app (npm run build:webapp) and measuring it (gzip -9)");
+  const webApp = buildAndMeasureWebApp(fileURLToPath(new URL("..", import.meta.url)));
+
   log("building the Workers bundle (wrangler deploy --dry-run)");
   const outdir = join(dataDir, "worker");
   execFileSync(
@@ -314,6 +321,7 @@ try {
     coldP99Ms: Number(percentile(latencies, 99).toFixed(2)),
     sourceRequestsPerRecord,
     workerBundleGzipBytes,
+    webAppGzipBytes: webApp.gzipBytes,
   };
   // Each figure with a target gets a pass flag; `ok` is their conjunction. The figures' keys
   // and values are unchanged; `targets`, `pass` and `ok` are added next to them.
@@ -338,6 +346,7 @@ try {
       coldP99Ms: "cold lookup p99 (ms)",
       sourceRequestsPerRecord: "IPFS source requests per record",
       workerBundleGzipBytes: "Workers bundle, gzip (bytes)",
+      webAppGzipBytes: "web app, every file it loads, gzip -9 (bytes)",
     };
     console.log(`\n| figure | value | target | pass |\n| --- | ---: | ---: | :---: |`);
     for (const [key, label] of Object.entries(labels)) {

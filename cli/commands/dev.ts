@@ -5,20 +5,12 @@ import { fileURLToPath } from "node:url";
 import dnsPacket from "dns-packet";
 import type { Address, Hex, LocalAccount } from "viem";
 import { startDnsServer } from "../../bridge/udpTcpServer.ts";
-import { deriveStoredKeys } from "../../client/keygen.ts";
-import { saveKeys } from "../../client/keyStore.ts";
-import { publishTree } from "../../client/publishTree.ts";
-import { treeDir, writeTreeFile } from "../../client/recordsTree.ts";
 import {
-  buildRecordhash,
   dnsEncodeName,
   encodeRecordCall,
   encodeResolveOffchainCall,
   namehash,
-  signRecordTree,
 } from "../../lib/index.ts";
-import { demoRecordSet, dnsDemoRecordSet } from "../../scripts/stack/demoRecords.ts";
-import { createApproval } from "../approvals.ts";
 import type { CommandContext } from "../context.ts";
 import { announceDevnet, embeddedStoreOf } from "../devnet.ts";
 import type { OptionSpecs, OptionsOf } from "../options.ts";
@@ -41,9 +33,6 @@ function shellQuote(word: string): string {
 const DEV_OWNER_PRIVATE_KEY: Hex =
   "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
-/** The demo name `ensgate dev` registers and publishes. */
-export const DEMO_NAME = "demo.eth";
-
 /** The options of `ensgate dev`, declared once (their type: OptionsOf). */
 export const DEV_OPTIONS = {
   "--rpc-port <port>": "JSON-RPC port (default: a free one)",
@@ -64,6 +53,7 @@ export async function devCommand(
   // The local stack needs Hardhat's runtime (its config is found from the project root).
   const { startLocalStack } = await import("../../scripts/stack/localStack.ts");
   const { freshCaFolder, runCertificateAuthority } = await import("../../scripts/stack/caStack.ts");
+  const { DEMO_NAME, publishDemoName } = await import("../demoName.ts");
   // A certificate authority comes with the devnet: a fresh one, since the chain starts empty.
   const caFolder = await freshCaFolder(resolve(config.dataDir, "dev-ca"));
   const stack = await startLocalStack({
@@ -96,59 +86,7 @@ export async function devCommand(
     throw new Error("the devnet's owner account is not Hardhat's development account 1");
   let recordhash: Hex = "0x";
   try {
-    const chainId = stack.chain.id;
-    output.step(`registering ${DEMO_NAME} to ${owner.address}`);
-    const { registerName } = await import("../../scripts/stack/ensFixtures.ts");
-    await registerName(stack.ens.registry, DEMO_NAME, owner.address, {
-      resolver: stack.resolver.address,
-    });
-
-    output.step(`deriving the owner's keys and signing one record of every type`);
-    const keys = await deriveStoredKeys(owner, DEMO_NAME, chainId);
-    await saveKeys(config.dataDir, keys);
-    const approval = await createApproval(config.dataDir, {
-      name: DEMO_NAME,
-      signer: keys.signer,
-      owner,
-      chainId,
-      epoch: 0n,
-      resolver: stack.resolver.address,
-    });
-    const { privateKeyToAccount } = await import("viem/accounts");
-    const files = await signRecordTree({
-      name: DEMO_NAME,
-      records: [...demoRecordSet(DEMO_NAME, owner.address), ...dnsDemoRecordSet(DEMO_NAME)],
-      signer: privateKeyToAccount(keys.signerPrivateKey),
-      owner: owner.address,
-      chainId,
-      approvalSignature: approval.signature,
-      freshness: { validUntil: BigInt(Math.floor(Date.now() / 1000) + 30 * 86_400), epoch: 0n },
-      resolver: stack.resolver.address,
-    });
-    for (const [path, content] of Object.entries(files))
-      await writeTreeFile(treeDir(config.dataDir, DEMO_NAME), path, content);
-
-    output.step("publishing the records to the embedded IPFS store (IPNS)");
-    const published = await publishTree({
-      ipfs: {
-        addDirectory: (tree) => stack.ipfs.addDirectory(tree),
-        updateDirectory: (root, changes) => stack.ipfs.updateDirectory(root, changes),
-        publishName: (seed, cid) => stack.ipfs.publishName(seed, cid),
-      },
-      target: "embedded",
-      dataDir: config.dataDir,
-      keyName: DEMO_NAME,
-      seed: keys.ipnsSeed,
-      files,
-    });
-    recordhash = buildRecordhash({ protocol: "ipns", name: published.ipnsName });
-    const hash = await stack.walletClient(owner).writeContract({
-      address: stack.resolver.address,
-      abi: stack.resolver.abi,
-      functionName: "setRecordhash",
-      args: [namehash(DEMO_NAME), recordhash],
-    });
-    await stack.publicClient.waitForTransactionReceipt({ hash });
+    ({ recordhash } = await publishDemoName(stack, config.dataDir, (line) => output.step(line)));
   } catch (error) {
     await stack.stop();
     throw error;
@@ -195,6 +133,7 @@ export async function devCommand(
     universalResolver: stack.ens.universalResolver.address,
     resolver: stack.deployment.resolver,
     gatewayUrl: stack.gatewayUrl,
+    webAppUrl: stack.webAppUrl ?? null,
     ipfsGatewayUrl: stack.ipfsGatewayUrl,
     publishUrl: stack.publishUrl,
     owner: owner.address,
@@ -225,6 +164,7 @@ function devInstructions(info: {
   universalResolver: string;
   resolver: string;
   gatewayUrl: string;
+  webAppUrl: string | null;
   ipfsGatewayUrl: string;
   publishUrl: string;
   owner: Address;
@@ -263,6 +203,7 @@ function devInstructions(info: {
     `  UniversalResolver  ${info.universalResolver}`,
     `  ensgate resolver   ${info.resolver}`,
     `  ensgate gateway    ${info.gatewayUrl}`,
+    `  web app            ${info.webAppUrl ?? "(not built: run npm run build:webapp, then restart)"}   (explore ${info.name}, manage names with a browser wallet)`,
     `  IPFS path gateway  ${info.ipfsGatewayUrl}`,
     `  publish endpoints  ${info.publishUrl}   (routing V1, trustless blocks, pinning; CORS open)`,
     `  data dir           ${info.dataDir}`,

@@ -9,7 +9,9 @@ import { createIpnsSequenceMemory, type IpnsSequenceMemory } from "../sources/ip
 import { createKuboSource } from "../sources/kuboSource.ts";
 import type { RecordSource } from "../sources/recordSource.ts";
 import { createTrustlessGatewaySource } from "../sources/trustlessGatewaySource.ts";
+import { createWebAppHandler } from "../webApp.ts";
 import { createRequestObserver, type RequestObserverOptions } from "./observeRequests.ts";
+import { readWebAppFolder } from "./webAppFolder.ts";
 
 /** Extra source kinds a caller can plug in (the local stack passes its embedded IPFS reader). */
 export type NodeSourceFactories = {
@@ -37,11 +39,24 @@ export function buildNodeGateway(
     resolveDid: config.didNetworks.length > 0 ? createDidResolve(config.didNetworks) : undefined,
     // The DNS bridge reads the chain too: mounted only when ENSGATE_BRIDGE_RPC_URL is set.
     dnsBridge: config.bridge ? createBridge(config.bridge) : undefined,
+    webApp: webAppOf(config.webAppDir),
     // srvx writes its own Response subclass to the socket without going through a web stream.
     Response: FastResponse,
   });
   // One JSON log line per request, and `GET /metrics` (Prometheus text format).
   return { fetch: requests.wrap(gateway.fetch) };
+}
+
+/**
+ * The web app of `ENSGATE_WEBAPP_DIR` (default: webapp/dist when it was built; "off": none). A
+ * folder that was named but holds no index.html is a configuration error, not a silent 404.
+ */
+function webAppOf(directory: string | undefined) {
+  if (directory === "off") return undefined;
+  const files = readWebAppFolder(directory);
+  if (!files && directory !== undefined)
+    throw new Error(`ENSGATE_WEBAPP_DIR: ${directory} has no index.html (npm run build:webapp)`);
+  return files ? createWebAppHandler({ files }) : undefined;
 }
 
 /** Builds one record source from its spec. */

@@ -1,8 +1,15 @@
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "viem";
 import { tlsaOwnerName } from "./certificateRecordTypes.ts";
-import { certCrypto, x509 } from "./cryptoProvider.ts";
+import { certCrypto, type x509 } from "./cryptoProvider.ts";
 import { InvalidCertificateChainError } from "./errors.ts";
+import { computeTlsaSpkiSha256 } from "./pemChain.ts";
+
+export {
+  buildTlsaPin,
+  certificateCoversName,
+  certificateDnsNames,
+  computeTlsaSpkiSha256,
+  parsePemChain,
+} from "./pemChain.ts";
 
 /** Default TTL of the published TLSA record, in seconds. */
 export const DEFAULT_TLSA_TTL = 3600;
@@ -12,30 +19,6 @@ export function buildPemChain(certificates: readonly x509.X509Certificate[]): st
   if (certificates.length === 0) throw new InvalidCertificateChainError("the chain is empty");
   // @peculiar/x509 2.x writes PEM without a trailing newline.
   return `${certificates.map((certificate) => certificate.toString("pem")).join("\n")}\n`;
-}
-
-/** Parses a PEM chain into certificates, in file order; every block must be a CERTIFICATE. */
-export function parsePemChain(pem: string): x509.X509Certificate[] {
-  let blocks: ReturnType<typeof x509.PemConverter.decodeWithHeaders>;
-  try {
-    blocks = x509.PemConverter.decodeWithHeaders(pem);
-  } catch (error) {
-    throw new InvalidCertificateChainError(`not PEM (${(error as Error).message})`);
-  }
-  if (blocks.length === 0) throw new InvalidCertificateChainError("no PEM block found");
-  return blocks.map((block, index) => {
-    if (block.type !== "CERTIFICATE")
-      throw new InvalidCertificateChainError(
-        `block ${index + 1} is ${block.type}, not CERTIFICATE`,
-      );
-    try {
-      return new x509.X509Certificate(block.rawData);
-    } catch (error) {
-      throw new InvalidCertificateChainError(
-        `block ${index + 1} is not a certificate (${(error as Error).message})`,
-      );
-    }
-  });
 }
 
 /**
@@ -65,31 +48,6 @@ export async function verifyCertificateChainLinks(
   }
   if (root && !last.equal(root))
     throw new InvalidCertificateChainError("the chain does not end at the expected root");
-}
-
-/** The subjectAltName dNSNames of a certificate, in order. */
-export function certificateDnsNames(certificate: x509.X509Certificate): string[] {
-  const san = certificate.getExtension(x509.SubjectAlternativeNameExtension);
-  return san ? san.names.items.filter((item) => item.type === "dns").map((item) => item.value) : [];
-}
-
-/** True when a certificate's SANs cover `name`: equal to it, or a `*.` wildcard for its parent. */
-export function certificateCoversName(certificate: x509.X509Certificate, name: string): boolean {
-  const lower = name.toLowerCase();
-  const parent = lower.slice(lower.indexOf(".") + 1);
-  return certificateDnsNames(certificate).some(
-    (san) => san.toLowerCase() === lower || san.toLowerCase() === `*.${parent}`,
-  );
-}
-
-/** TLSA `3 1 1` data: SHA-256 of the certificate's SubjectPublicKeyInfo DER, lowercase hex. */
-export function computeTlsaSpkiSha256(certificate: x509.X509Certificate): string {
-  return bytesToHex(sha256(new Uint8Array(certificate.publicKey.rawData))).slice(2);
-}
-
-/** A certificate's TLSA RDATA in presentation form, `3 1 1 <hex>` (the CA's `org.ensgate.ca.tlsa`). */
-export function buildTlsaPin(certificate: x509.X509Certificate): string {
-  return `3 1 1 ${computeTlsaSpkiSha256(certificate)}`;
 }
 
 /**

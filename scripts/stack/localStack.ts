@@ -31,7 +31,9 @@ import { createDidResolve } from "../../did/index.ts";
 import { createGateway } from "../../gateway/app.ts";
 import { createMemoryCache } from "../../gateway/cache/memoryCache.ts";
 import { type RunningServer, serveFetchHandler } from "../../gateway/node/serveGateway.ts";
+import { readWebAppFolder } from "../../gateway/node/webAppFolder.ts";
 import { createEmbeddedSource } from "../../gateway/sources/embeddedSource.ts";
+import { createWebAppHandler } from "../../gateway/webApp.ts";
 import {
   createEmbeddedIpfs,
   type EmbeddedIpfs,
@@ -39,6 +41,7 @@ import {
   startPublishEndpoints,
 } from "../../ipfs/index.ts";
 import { DEFAULT_DNS_BRIDGE_ZONE, EnsgateError } from "../../lib/index.ts";
+import type { AppConfig } from "../../webapp/src/appConfig.ts";
 import { type Deployment, deployEnsgate } from "./deployEnsgate.ts";
 import { deployCertificateOrders, setCertificateAuthority } from "./deployOrders.ts";
 import {
@@ -98,6 +101,10 @@ export type LocalStack = {
    */
   publishUrl: string;
   gatewayUrl: string;
+  /** The web app (docs/webapp.md), served by the gateway; undefined when webapp/dist is not built. */
+  webAppUrl: string | undefined;
+  /** What the gateway serves as `/app-config.json`: this stack's chain and contracts. */
+  appConfig: AppConfig;
   /**
    * The DNS bridge's engine for `DEFAULT_DNS_BRIDGE_ZONE`, reading this chain; the gateway serves
    * it on `dnsQueryUrl` (DNS over HTTPS), `ensgate dev` also on UDP and TCP.
@@ -185,6 +192,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let resolveDid = createDidResolve([]);
     // The DNS bridge reads the chain through the UniversalResolver, deployed below.
     let bridge: ReturnType<typeof createBridgeAnswerer> | undefined;
+    // The web app reads this stack's chain and contracts from /app-config.json (set below).
+    let appConfig: AppConfig | undefined;
+    const webAppFiles = readWebAppFolder();
     const gatewayApp = createGateway({
       resolveDid: (did) => resolveDid(did),
       dnsBridge: {
@@ -198,6 +208,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Short TTLs: a developer republishes often and expects to see the change at once.
       cacheTtlSeconds: 5,
       missingTtlSeconds: 2,
+      webApp: webAppFiles
+        ? createWebAppHandler({ files: webAppFiles, appConfig: () => appConfig })
+        : undefined,
     });
     const gateway: RunningServer = await serveFetchHandler(gatewayApp.fetch, {
       port: options.ports?.gateway ?? 0,
@@ -225,6 +238,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apex: bridgeApex(DEFAULT_DNS_BRIDGE_ZONE),
       read: createEnsReader({ rpcUrl, universalResolver: fixtures.universalResolver }),
     });
+    appConfig = {
+      rpcUrl,
+      chainId: chain.id,
+      registry: deployment.registry,
+      universalResolver: fixtures.universalResolver,
+      resolver: deployment.resolver,
+      gatewayUrl: gateway.url,
+      publishUrl: publishEndpoints.url,
+      didNetwork: "localhost",
+    };
     const resolverAbi = loadResolverArtifact().abi;
     let certificateOrders: Address | undefined;
     if (options.withCertificateAuthority) {
@@ -263,6 +286,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ipfsGatewayUrl: pathGateway.url,
       publishUrl: publishEndpoints.url,
       gatewayUrl: gateway.url,
+      webAppUrl: webAppFiles ? `${gateway.url}/` : undefined,
+      appConfig,
       bridge,
       dnsZone: DEFAULT_DNS_BRIDGE_ZONE,
       dnsQueryUrl: `${gateway.url}${DNS_QUERY_PATH}`,

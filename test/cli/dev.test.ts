@@ -64,6 +64,17 @@ describe("ensgate dev", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it("prints the web app's URL, where the gateway serves the app and its settings", () => {
+    const url = /^ {2}web app {12}(http:\/\/\S+\/)\s/m.exec(output)?.[1];
+    assert.ok(url, `no web app line in:\n${output}`);
+    // curl, not fetch: an idle keep-alive socket of this process would race the server's close.
+    const get = (target: string) =>
+      execFileSync("curl", ["-sf", target], { encoding: "utf8", timeout: 30_000 });
+    assert.match(get(url), /<title>ensgate<\/title>/);
+    const config = JSON.parse(get(`${url}app-config.json`)) as { rpcUrl: string };
+    assert.ok(output.includes(config.rpcUrl), "the app reads the chain ensgate dev runs");
+  });
+
   it("prints a viem snippet that resolves the demo avatar", () => {
     assert.equal(runSnippet(snippet(output, "viem:")), "https://ens.example/demo.eth.png");
   });

@@ -19,10 +19,11 @@ const FOLDERS = [
   "ipfs",
   "lib",
   "scripts",
+  "webapp",
 ] as const;
 
 /** The products: each is started on its own and never imports another. */
-const PRODUCTS = new Set(["cli", "ca", "gateway"]);
+const PRODUCTS = new Set(["cli", "ca", "gateway", "webapp"]);
 
 /** What each folder may import besides itself (npm packages are always allowed). */
 const MAY_IMPORT: Record<string, readonly string[]> = {
@@ -34,7 +35,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   cli: ["bridge", "client", "did", "ipfs", "lib", "scripts/stack"],
   ca: ["client", "ipfs", "lib"],
   gateway: ["bridge", "did", "ipfs", "lib"],
-  scripts: ["bridge", "cli", "ca", "client", "did", "gateway", "ipfs", "lib"],
+  scripts: ["bridge", "cli", "ca", "client", "did", "gateway", "ipfs", "lib", "webapp"],
+  // The web app runs in a browser: only the layers with browser-safe modules (checked below).
+  webapp: ["client", "ipfs", "lib"],
 };
 
 type Import = { from: string; to: string; specifier: string };
@@ -44,6 +47,7 @@ function sourceFiles(dir: string): string[] {
   for (const entry of readdirSync(dir)) {
     if (entry === "node_modules" || entry.startsWith(".")) continue;
     const path = join(dir, entry);
+    if (relative(ROOT, path) === join("webapp", "dist")) continue; // the built app
     if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
     else if (/\.(ts|mts|js|mjs)$/.test(entry) && !entry.endsWith(".d.ts")) files.push(path);
   }
@@ -145,5 +149,32 @@ describe("import rules between folders (docs/architecture.md)", () => {
       benchmarks.map((entry) => `${entry.from} -> ${entry.specifier}`),
       [],
     );
+  });
+
+  it("the web app reaches no Node-only module (no node: import in anything it loads)", () => {
+    // Type-only imports vanish from the bundle; vite.config.ts runs in Node, not in the page.
+    const runtimeImports = (file: string) =>
+      [
+        ...readFileSync(file, "utf8").matchAll(
+          /^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+["']([^"']+)["']/gm,
+        ),
+      ].map((match) => match[1] as string);
+    const seen = new Set<string>();
+    const nodeOnly: string[] = [];
+    const visit = (file: string, via: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const specifier of runtimeImports(file)) {
+        if (specifier.startsWith("node:")) nodeOnly.push(`${relative(ROOT, file)} (via ${via})`);
+        else if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier), via);
+      }
+    };
+    const entries = sourceFiles(join(ROOT, "webapp")).filter(
+      (file) => !file.endsWith("vite.config.ts"),
+    );
+    assert.ok(entries.length > 3, "the web app's sources are found");
+    for (const file of entries) visit(file, relative(ROOT, file));
+    assert.ok(seen.size > 20, `only ${seen.size} modules reached`);
+    assert.deepEqual(nodeOnly, [], "modules of the web app that import node:");
   });
 });

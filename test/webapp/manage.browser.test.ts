@@ -1,0 +1,342 @@
+// The web app's Manage view in Debian's Chromium, against the stack `ensgate dev` runs (started
+// in-process, demo.eth published as `ensgate dev` does), with an EIP-1193 wallet injected into the
+// page: `window.ethereum.request()` forwards every call to the devnet's Hardhat JSON-RPC, whose
+// unlocked development account 1 (the demo owner) signs (personal_sign) and sends transactions
+// (eth_sendTransaction). The whole flow on a fresh name: keygen in the page (byte-identical to
+// `ensgate keygen`), on-chain approval, two records signed, published through the devnet's publish
+// endpoints, the recordhash set; then viem, ethers and `ensgate resolve` return the new values.
+// Then "bump epoch and re-sign", and the wallet's refusal in words. Screenshots of the manage
+// view go to test-results/webapp/.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { JsonRpcProvider } from "ethers";
+import type { Browser, Page } from "playwright-core";
+import { bytesToHex, type HDAccount, type Hex, parseAbi } from "viem";
+import { publishDemoName } from "../../cli/demoName.ts";
+import { buildRecordhash, namehash } from "../../lib/index.ts";
+import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
+import { registerWithResolver } from "../../scripts/stack/names.ts";
+import { runCliJson } from "../cli/runCli.ts";
+import { createEthersProvider } from "../e2e/clients.ts";
+import { launchChromium, screenshot, watchPageErrors } from "./browser.ts";
+
+const NAME = "shop.eth";
+const AVATAR = "https://shop.example/logo.png";
+const URL_VALUE = "https://shop.example";
+
+describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
+  let stack: LocalStack;
+  let dataDir: string;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let owner: HDAccount;
+  let provider: JsonRpcProvider;
+  /** The URLs the page got a 404 for. */
+  const notFound: string[] = [];
+  /** Every wallet method the page called, in order. */
+  const walletCalls: string[] = [];
+  /** Set to make the wallet refuse the next signature request (EIP-1193 code 4001). */
+  let refuseNextSignature = false;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "ensgate-webapp-manage-"));
+    stack = await startLocalStack({ dataDir });
+    await publishDemoName(stack, dataDir);
+    owner = stack.accounts[1] as HDAccount;
+    await registerWithResolver(stack, NAME, owner.address);
+    provider = createEthersProvider(stack);
+
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    errors = watchPageErrors(page);
+    page.on("response", (response) => {
+      if (response.status() === 404) notFound.push(response.url());
+    });
+    // The wallet: accounts are the owner's; everything else goes to Hardhat's JSON-RPC, which
+    // holds the development accounts unlocked.
+    await page.exposeFunction("__ensgateWallet", async (json: string) => {
+      const { method, params } = JSON.parse(json) as { method: string; params: unknown[] };
+      walletCalls.push(method);
+      if (method === "eth_requestAccounts" || method === "eth_accounts")
+        return JSON.stringify({ result: [owner.address] });
+      if (refuseNextSignature && /sign/i.test(method)) {
+        refuseNextSignature = false;
+        return JSON.stringify({ error: { code: 4001, message: "User rejected the request." } });
+      }
+      const response = await fetch(stack.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: walletCalls.length, method, params }),
+      });
+      const answer = (await response.json()) as { result?: unknown; error?: unknown };
+      return JSON.stringify(answer.error ? { error: answer.error } : { result: answer.result });
+    });
+    await page.addInitScript(() => {
+      const bridge = (
+        globalThis as unknown as { __ensgateWallet: (json: string) => Promise<string> }
+      ).__ensgateWallet;
+      (globalThis as unknown as { ethereum: unknown }).ethereum = {
+        async request({ method, params }: { method: string; params?: unknown[] }) {
+          const answer = JSON.parse(await bridge(JSON.stringify({ method, params: params ?? [] })));
+          if (answer.error) {
+            const error = new Error(answer.error.message) as Error & {
+              code?: number;
+              data?: unknown;
+            };
+            error.code = answer.error.code;
+            error.data = answer.error.data;
+            throw error;
+          }
+          return answer.result;
+        },
+        on() {},
+        removeListener() {},
+      };
+    });
+  });
+
+  after(async () => {
+    provider?.destroy();
+    await browser?.close();
+    await stack?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Clicks a button and waits for its step's status to say something other than "Working…". */
+  async function click(buttonId: string, statusId: string): Promise<{ ok: boolean; text: string }> {
+    const status = page.locator(`#${statusId}`);
+    await page.locator(`#${buttonId}`).click();
+    await page.waitForFunction(
+      (id) => {
+        const element = document.getElementById(id);
+        return element && element.textContent !== "" && !element.textContent?.startsWith("Working");
+      },
+      statusId,
+      { timeout: 120_000 },
+    );
+    return {
+      ok: (await status.getAttribute("class")) === "ok",
+      text: (await status.textContent()) ?? "",
+    };
+  }
+
+  /**
+   * The page's errors, less the one the protocol expects: Delegated Routing answers 404 for a name
+   * that has no IPNS record yet (the first publish), which Chromium logs as a failed load. Every
+   * 404 the page got must be that one.
+   */
+  const unexpected = (all: string[]) => {
+    assert.deepEqual(
+      notFound.filter((url) => !url.startsWith(`${stack.publishUrl}/routing/v1/ipns/`)),
+      [],
+    );
+    const expected = notFound.length;
+    const failedLoads = all.filter((error) =>
+      /Failed to load resource: .* 404 \(Not Found\)/.test(error),
+    );
+    assert.ok(failedLoads.length <= expected, `404s: ${failedLoads.join("; ")}`);
+    return all.filter((error) => !failedLoads.includes(error));
+  };
+
+  const cliChain = () => [
+    "--rpc",
+    stack.rpcUrl,
+    "--resolver",
+    stack.resolver.address,
+    "--registry",
+    stack.ens.registry.address,
+  ];
+  const ownerKey = () => bytesToHex(owner.getHdKey().privateKey as Uint8Array);
+
+  it("keygen, approve, set, publish, recordhash: viem, ethers and ensgate resolve see the records", async () => {
+    await page.goto(`${stack.webAppUrl}#/manage`);
+    const connected = await click("connect-wallet", "manage-wallet-status");
+    assert.deepEqual(connected, { ok: true, text: `Connected: ${owner.address}` });
+    await page.locator("#manage-name").fill(NAME);
+    assert.deepEqual(await click("load-name", "manage-wallet-status"), {
+      ok: true,
+      text: `${NAME} opened`,
+    });
+    assert.match(
+      (await page.locator("#manage-context").textContent()) ?? "",
+      new RegExp(`owner ${owner.address} \\(your wallet\\) · epoch 0 · records tree not set`),
+    );
+
+    // Keygen: two personal_sign requests to the wallet, the keys derived in the page.
+    const signaturesBefore = walletCalls.filter((call) => call === "personal_sign").length;
+    const derived = await click("derive-keys", "manage-keys-status");
+    assert.deepEqual(derived, { ok: true, text: `Keys derived for ${NAME}` });
+    assert.equal(
+      walletCalls.filter((call) => call === "personal_sign").length - signaturesBefore,
+      2,
+    );
+    // Byte-identical to `ensgate keygen` with the same account.
+    const cliData = mkdtempSync(join(tmpdir(), "ensgate-webapp-cli-"));
+    try {
+      await runCliJson(["--data-dir", cliData, ...cliChain(), "keygen", NAME], {
+        ENSGATE_PRIVATE_KEY: ownerKey(),
+      });
+      const cliKeys = JSON.parse(readFileSync(join(cliData, "keys", `${NAME}.json`), "utf8"));
+      assert.equal(
+        await page.locator("#manage-keys-derived [data-signer]").getAttribute("data-signer"),
+        cliKeys.signer,
+      );
+      assert.equal(
+        await page.locator("#manage-keys-derived [data-ipns]").getAttribute("data-ipns"),
+        cliKeys.ipnsName,
+      );
+      // The keys leave the page only when exported, in the CLI's key file format.
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.locator("#export-keys").click(),
+      ]);
+      assert.equal(download.suggestedFilename(), `${NAME}.json`);
+      const exported = readFileSync((await download.path()) as string, "utf8");
+      assert.deepEqual(JSON.parse(exported), cliKeys);
+    } finally {
+      rmSync(cliData, { recursive: true, force: true });
+    }
+    const signer = (await page
+      .locator("#manage-keys-derived [data-signer]")
+      .getAttribute("data-signer")) as Hex;
+    const ipnsName = (await page
+      .locator("#manage-keys-derived [data-ipns]")
+      .getAttribute("data-ipns")) as string;
+
+    // Publishing before anything is signed is refused in words.
+    assert.deepEqual(await click("publish", "manage-publish-status"), {
+      ok: false,
+      text: "nothing to publish: sign a record first",
+    });
+
+    // Approve on-chain: a transaction from the wallet.
+    const sendsBefore = walletCalls.filter((call) => call === "eth_sendTransaction").length;
+    assert.deepEqual(await click("approve-onchain", "manage-approve-status"), {
+      ok: true,
+      text: `${signer} is approved on-chain for ${NAME}`,
+    });
+    assert.equal(
+      walletCalls.filter((call) => call === "eth_sendTransaction").length - sendsBefore,
+      1,
+    );
+    assert.equal(
+      await stack.publicClient.readContract({
+        address: stack.resolver.address,
+        abi: parseAbi([
+          "function isApprovedSigner(address owner, bytes32 node, address signer) view returns (bool)",
+        ]),
+        functionName: "isApprovedSigner",
+        args: [owner.address, namehash(NAME), signer],
+      }),
+      true,
+    );
+
+    // Two records, signed in the page by the derived signer.
+    for (const [type, value] of [
+      ["text/avatar", AVATAR],
+      ["text/url", URL_VALUE],
+    ] as const) {
+      await page.locator("#record-type").fill(type);
+      await page.locator("#record-value").fill(value);
+      assert.deepEqual(await click("sign-record", "manage-records-status"), {
+        ok: true,
+        text: `${type} signed: publish to make it live`,
+      });
+    }
+    assert.equal(await page.locator("#pending-edits li").count(), 2);
+
+    // Publish through the devnet's publish endpoints, then point the name at the IPNS name.
+    assert.deepEqual(await click("publish", "manage-publish-status"), {
+      ok: true,
+      text: "Published 2 changes: now point the name at it (step 6)",
+    });
+    assert.match(
+      (await page.locator("#manage-published").textContent()) ?? "",
+      new RegExp(`ipns://${ipnsName} · sequence 1$`),
+    );
+    assert.deepEqual(await click("set-recordhash", "manage-recordhash-status"), {
+      ok: true,
+      text: `${NAME} now reads its records from ipns://${ipnsName}`,
+    });
+    assert.match(
+      (await page.locator("#manage-context").textContent()) ?? "",
+      new RegExp(`epoch 0 · records tree ipns://${ipnsName}`),
+    );
+    const onchain = await stack.publicClient.readContract({
+      address: stack.resolver.address,
+      abi: parseAbi([
+        "function nameContext(bytes name) view returns (address, bytes32, uint256, bytes)",
+      ]),
+      functionName: "nameContext",
+      args: [(await import("../../lib/index.ts")).dnsEncodeName(NAME)],
+    });
+    assert.equal(onchain[3].toLowerCase(), buildRecordhash({ protocol: "ipns", name: ipnsName }));
+    await screenshot(page, "manage-shop.eth");
+
+    // Every client reads the new values, verified by the resolver's callback.
+    const universalResolverAddress = stack.ens.universalResolver.address;
+    assert.equal(
+      await stack.publicClient.getEnsText({ name: NAME, key: "avatar", universalResolverAddress }),
+      AVATAR,
+    );
+    const resolver = await provider.getResolver(NAME);
+    assert.equal(await resolver?.getText("url"), URL_VALUE);
+    const resolved = await runCliJson<{ value: string; rule: string; signer: string }>(
+      [...cliChain(), "--data-dir", dataDir, "resolve", NAME, "text/avatar"],
+      {},
+    );
+    assert.equal(resolved.value, AVATAR);
+    assert.equal(resolved.rule, "onchainApproval");
+    assert.equal(resolved.signer, signer);
+    assert.deepEqual(unexpected(errors), []);
+  });
+
+  it("bumps the epoch and re-signs: the records resolve again, signed under epoch 1", async () => {
+    const result = await click("bump-epoch", "manage-epoch-status");
+    assert.deepEqual(result, {
+      ok: true,
+      text: "Epoch 1: 2 records re-signed, 2 changes published",
+    });
+    assert.match((await page.locator("#manage-context").textContent()) ?? "", /· epoch 1 ·/);
+    assert.match((await page.locator("#manage-published").textContent()) ?? "", /sequence 2$/);
+    // The resolver now refuses anything signed under epoch 0 (StaleEpoch): a record that resolves
+    // was re-signed under epoch 1. The gateway caches a tree for 5 s on the devnet, so the
+    // re-signed files are served after at most that.
+    const deadline = Date.now() + 30_000;
+    let resolved: { value: string; epoch?: string } | undefined;
+    while (!resolved) {
+      try {
+        resolved = await runCliJson<{ value: string; epoch?: string }>(
+          [...cliChain(), "--data-dir", dataDir, "resolve", NAME, "text/url"],
+          {},
+        );
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    assert.equal(resolved.value, URL_VALUE);
+    assert.equal(
+      await stack.publicClient.getEnsText({
+        name: NAME,
+        key: "avatar",
+        universalResolverAddress: stack.ens.universalResolver.address,
+      }),
+      AVATAR,
+    );
+    await screenshot(page, "manage-shop.eth-epoch-1");
+    assert.deepEqual(unexpected(errors), []);
+  });
+
+  it("says in words when the wallet refuses to sign", async () => {
+    refuseNextSignature = true;
+    assert.deepEqual(await click("derive-keys", "manage-keys-status"), {
+      ok: false,
+      text: "the wallet refused the request",
+    });
+  });
+});
