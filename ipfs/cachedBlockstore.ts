@@ -5,6 +5,7 @@
 import type { Blockstore } from "interface-blockstore";
 import type { CID } from "multiformats/cid";
 import { ByteLru } from "./byteLru.ts";
+import { collectBytes } from "./bytes.ts";
 
 /** Default block cache budget of the embedded store. */
 export const DEFAULT_BLOCK_CACHE_BYTES = 64 * 1024 * 1024;
@@ -16,16 +17,7 @@ async function collect(
   chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
 ): Promise<Uint8Array> {
   if (chunks instanceof Uint8Array) return chunks;
-  const parts: Uint8Array[] = [];
-  for await (const chunk of chunks) parts.push(chunk);
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return collectBytes(chunks);
 }
 
 /** Wraps `inner` with an LRU of up to `maxBytes` of blocks, filled on reads and writes. */

@@ -12,6 +12,7 @@ import { base32 } from "multiformats/bases/base32";
 import type { CID } from "multiformats/cid";
 import type { Hex } from "viem";
 import { ipnsPrivateKeyFromSeed } from "../lib/index.ts";
+import { collectBytes } from "./bytes.ts";
 import { cacheBlocks } from "./cachedBlockstore.ts";
 import { formatIpnsName, parseContentRoot, parseIpnsName, splitIpfsPath } from "./contentRoot.ts";
 import {
@@ -107,17 +108,6 @@ function toBytes(content: Uint8Array | string): Uint8Array {
   return typeof content === "string" ? textEncoder.encode(content) : content;
 }
 
-function concatChunks(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
 function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
@@ -150,12 +140,8 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
   readonly #resolved = new Map<string, ResolvedName>();
   // Reads walk paths with decoded directories cached (ipfs/unixfsPath.ts), not the exporter.
   readonly #paths = createUnixfsPathReader();
-  readonly #localBlock = async (cid: CID): Promise<Uint8Array> => {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of this.#helia.blockstore.get(cid, { offline: true }))
-      chunks.push(chunk);
-    return concatChunks(chunks);
-  };
+  readonly #localBlock = (cid: CID): Promise<Uint8Array> =>
+    collectBytes(this.#helia.blockstore.get(cid, { offline: true }));
 
   constructor(directory: string, helia: Helia, stores: { close(): Promise<void> }[]) {
     this.directory = directory;
@@ -378,10 +364,7 @@ class EmbeddedIpfsNode implements EmbeddedIpfs {
     const key = this.#toCid(cid);
     try {
       if (!(await this.#helia.blockstore.has(key))) return undefined;
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of this.#helia.blockstore.get(key, { offline: true }))
-        chunks.push(chunk);
-      return concatChunks(chunks);
+      return await collectBytes(this.#helia.blockstore.get(key, { offline: true }));
     } catch (error) {
       throw new IpfsReadError(`block ${key}`, error);
     }

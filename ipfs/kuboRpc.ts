@@ -5,6 +5,7 @@ import { base58btc } from "multiformats/bases/base58";
 import type { CID } from "multiformats/cid";
 import type { Hex } from "viem";
 import { deriveIpnsName, ipnsPrivateKeyFromSeed } from "../lib/index.ts";
+import { concatBytes } from "./bytes.ts";
 import {
   formatIpnsName,
   parseCid,
@@ -375,13 +376,7 @@ class KuboIpfsClient implements KuboIpfs {
   async #cat(target: string): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
     for await (const chunk of this.client.cat(target)) chunks.push(chunk);
-    const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
-    let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return out;
+    return concatBytes(chunks);
   }
 
   #toCid(input: string | CID): CID {

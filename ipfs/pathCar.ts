@@ -6,6 +6,7 @@
 import { CarWriter } from "@ipld/car";
 import { exporter } from "ipfs-unixfs-exporter";
 import type { CID } from "multiformats/cid";
+import { concatBytes } from "./bytes.ts";
 import { IpfsBlockNotFoundError } from "./errors.ts";
 
 /** The CAR media type of the trustless gateway. */
@@ -43,11 +44,5 @@ export async function buildPathCar(
   for (const block of blocks.values()) await writer.put(block);
   await writer.close();
   await collected;
-  const car = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    car.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return car;
+  return concatBytes(chunks);
 }

@@ -10,6 +10,7 @@ import type { CID } from "multiformats/cid";
 import type { Hex } from "viem";
 import { describeError } from "../lib/errors/base.ts";
 import { ipnsPrivateKeyFromSeed } from "../lib/keys/ipnsName.ts";
+import { collectBytes } from "./bytes.ts";
 import { formatIpnsName, splitIpfsPath } from "./contentRoot.ts";
 import { InvalidEditError } from "./errors.ts";
 import { ipnsRecordRoot, nextIpnsSequence, sendIpnsRecord, signIpnsRecord } from "./ipnsRecords.ts";
@@ -144,18 +145,7 @@ function overlayBlockstore(
       yield await load(cid);
     },
     async put(cid: CID, value) {
-      let bytes: Uint8Array;
-      if (value instanceof Uint8Array) bytes = value;
-      else {
-        const chunks: Uint8Array[] = [];
-        for await (const chunk of value) chunks.push(chunk);
-        bytes = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
-        let offset = 0;
-        for (const chunk of chunks) {
-          bytes.set(chunk, offset);
-          offset += chunk.length;
-        }
-      }
+      const bytes = value instanceof Uint8Array ? value : await collectBytes(value);
       written.set(cid.toString(), bytes);
       return cid;
     },

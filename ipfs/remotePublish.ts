@@ -12,6 +12,7 @@ import { CarWriter } from "@ipld/car";
 import * as dagPb from "@ipld/dag-pb";
 import type { CID } from "multiformats/cid";
 import { describeError } from "../lib/errors/base.ts";
+import { concatBytes } from "./bytes.ts";
 import {
   BlockMismatchError,
   IpfsBlockNotFoundError,
@@ -55,12 +56,7 @@ export async function exportDagCar(
   }
   await writer.close();
   await collected;
-  const car = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    car.set(chunk, offset);
-    offset += chunk.length;
-  }
+  const car = concatBytes(chunks);
   return { car, blocks: seen.size };
 }
 

@@ -11,6 +11,7 @@ import { UnixFS as UnixFSData } from "ipfs-unixfs";
 import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
 import { EnsgateError } from "../lib/errors/base.ts";
+import { collectBytes } from "./bytes.ts";
 import { splitIpfsPath } from "./contentRoot.ts";
 import { IpfsBlockNotFoundError, IpfsWriteError } from "./errors.ts";
 
@@ -58,18 +59,8 @@ export function createTreeEditor(blockstore: TreeBlockstore): TreeEditor {
     return empty;
   };
 
-  const readBlock = async (cid: CID): Promise<Uint8Array> => {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of blockstore.get(cid, { offline: true } as never)) chunks.push(chunk);
-    if (chunks.length === 1) return chunks[0] as Uint8Array;
-    const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
-    let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return out;
-  };
+  const readBlock = (cid: CID): Promise<Uint8Array> =>
+    collectBytes(blockstore.get(cid, { offline: true } as never));
 
   const requireBlock = async (cid: CID): Promise<Uint8Array> => {
     try {

@@ -21,6 +21,7 @@ import { UnixFS } from "ipfs-unixfs";
 import type { CID } from "multiformats/cid";
 import { identity } from "multiformats/hashes/identity";
 import { ByteLru } from "./byteLru.ts";
+import { concatBytes } from "./bytes.ts";
 
 const DAG_PB_CODE = 0x70;
 const RAW_CODE = 0x55;
@@ -213,14 +214,7 @@ export function createUnixfsPathReader(options: UnixfsPathReaderOptions = {}): U
         for (const link of decoded.Links) await visit(link.Hash);
       };
       await visit(cid);
-      if (chunks.length === 1) return chunks[0] as Uint8Array;
-      const body = new Uint8Array(size);
-      let offset = 0;
-      for (const chunk of chunks) {
-        body.set(chunk, offset);
-        offset += chunk.length;
-      }
-      return body;
+      return concatBytes(chunks);
     },
   };
 }
