@@ -18,12 +18,15 @@ import { bytesToHex, type HDAccount, type Hex, parseAbi } from "viem";
 import { publishDemoName } from "../../cli/demoName.ts";
 import { buildRecordhash, namehash } from "../../lib/index.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/localStack.ts";
-import { registerWithResolver } from "../../scripts/stack/names.ts";
+import { registerWithResolver, writeResolver } from "../../scripts/stack/names.ts";
 import { runCliJson } from "../cli/runCli.ts";
 import { createEthersProvider } from "../e2e/clients.ts";
-import { launchChromium, screenshot, watchPageErrors } from "./browser.ts";
+import { exploreName, launchChromium, recordCard, screenshot, watchPageErrors } from "./browser.ts";
 
 const NAME = "shop.eth";
+/** The name of the SIGN 3 flow: its signer is approved by a signed message, never on-chain. */
+const SIGN3_NAME = "cafe.eth";
+const SIGN3_URL = "https://cafe.example";
 const AVATAR = "https://shop.example/logo.png";
 const URL_VALUE = "https://shop.example";
 
@@ -48,6 +51,7 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
     await publishDemoName(stack, dataDir);
     owner = stack.accounts[1] as HDAccount;
     await registerWithResolver(stack, NAME, owner.address);
+    await registerWithResolver(stack, SIGN3_NAME, owner.address);
     provider = createEthersProvider(stack);
 
     browser = await launchChromium();
@@ -150,6 +154,69 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
     "--registry",
     stack.ens.registry.address,
   ];
+  /** How many times the page called a wallet method so far. */
+  const calls = (method: string) => walletCalls.filter((call) => call === method).length;
+
+  /** viem's getEnsText through the UniversalResolver and CCIP-Read: the value, or the error. */
+  const ensText = (name: string, key: string) =>
+    stack.publicClient
+      .getEnsText({ name, key, universalResolverAddress: stack.ens.universalResolver.address })
+      .catch((error: Error) => error);
+
+  /** Waits until viem reads `expected` (the devnet gateway caches a tree for 5 s). */
+  async function waitForEnsText(name: string, key: string, expected: string) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const value = await ensText(name, key);
+      if (value === expected) return;
+      if (Date.now() > deadline) assert.equal(value, expected);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
+  /** Explore in a second tab (Manage keeps its state, keys included, in the first): one card. */
+  async function exploreInTab(name: string, label: string) {
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await exploreName(tab, stack.webAppUrl, name);
+      return await recordCard(tab, label);
+    } finally {
+      await tab.close();
+    }
+  }
+
+  /** A fresh Manage view (reloaded: no keys, no approval) with `name` opened and keys derived. */
+  async function openAndDerive(name: string) {
+    await page.goto(`${stack.webAppUrl}#/manage`);
+    await page.reload();
+    assert.deepEqual(await click("connect-wallet", "manage-wallet-status"), {
+      ok: true,
+      text: `Connected: ${owner.address}`,
+    });
+    await page.locator("#manage-name").fill(name);
+    assert.deepEqual(await click("load-name", "manage-wallet-status"), {
+      ok: true,
+      text: `${name} opened`,
+    });
+    assert.deepEqual(await click("derive-keys", "manage-keys-status"), {
+      ok: true,
+      text: `Keys derived for ${name}`,
+    });
+    return (await page
+      .locator("#manage-keys-derived [data-signer]")
+      .getAttribute("data-signer")) as Hex;
+  }
+
+  const isApprovedOnChain = (name: string, signer: Hex) =>
+    stack.publicClient.readContract({
+      address: stack.resolver.address,
+      abi: parseAbi([
+        "function isApprovedSigner(address owner, bytes32 node, address signer) view returns (bool)",
+      ]),
+      functionName: "isApprovedSigner",
+      args: [owner.address, namehash(name), signer],
+    });
+
   const ownerKey = () => bytesToHex(owner.getHdKey().privateKey as Uint8Array);
 
   it("keygen, approve, set, publish, recordhash: viem, ethers and ensgate resolve see the records", async () => {
@@ -338,5 +405,94 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
       ok: false,
       text: "the wallet refused the request",
     });
+  });
+
+  it("approves the signer with a signed message (SIGN 3): the resolver accepts its records", async () => {
+    const signer = await openAndDerive(SIGN3_NAME);
+    const [signsBefore, sendsBefore] = [calls("personal_sign"), calls("eth_sendTransaction")];
+    assert.deepEqual(await click("approve-message", "manage-approve-status"), {
+      ok: true,
+      text: "Signed SIGN 3 for epoch 0: records signed here carry it",
+    });
+    // One message signed, no transaction: the approval lives only in the records.
+    assert.equal(calls("personal_sign") - signsBefore, 1);
+    assert.equal(calls("eth_sendTransaction") - sendsBefore, 0);
+    assert.equal(await isApprovedOnChain(SIGN3_NAME, signer), false);
+
+    await page.locator("#record-type").fill("text/url");
+    await page.locator("#record-value").fill(SIGN3_URL);
+    assert.deepEqual(await click("sign-record", "manage-records-status"), {
+      ok: true,
+      text: "text/url signed: publish to make it live",
+    });
+    assert.deepEqual(await click("publish", "manage-publish-status"), {
+      ok: true,
+      text: "Published 1 change: now point the name at it (step 6)",
+    });
+    assert.equal((await click("set-recordhash", "manage-recordhash-status")).ok, true);
+
+    // The resolver's callback accepted the signer on the strength of the SIGN 3 in the record.
+    assert.equal(await ensText(SIGN3_NAME, "url"), SIGN3_URL);
+    const resolved = await runCliJson<{ value: string; rule: string; signer: string }>(
+      [...cliChain(), "--data-dir", dataDir, "resolve", SIGN3_NAME, "text/url"],
+      {},
+    );
+    assert.deepEqual(
+      { value: resolved.value, rule: resolved.rule, signer: resolved.signer },
+      { value: SIGN3_URL, rule: "offchainApproval", signer },
+    );
+    const card = await exploreInTab(SIGN3_NAME, "text/url");
+    assert.equal(card.status, "verified");
+    assert.match(
+      card.text,
+      /a signer the owner approved with a signed message \(SIGN 3\) \(offchainApproval\); record v2, epoch 0/,
+    );
+    await screenshot(page, "manage-cafe.eth-sign3");
+    assert.deepEqual(unexpected(errors), []);
+  });
+
+  it("after an epoch bump the SIGN 3 record is refused until the app signs again", async () => {
+    // The owner bumps the epoch elsewhere (the CLI, another tab): the record and its SIGN 3,
+    // both of epoch 0, are refused at once (the check is on-chain, no cache delays it).
+    await writeResolver(stack, owner, "bumpEpoch", [namehash(SIGN3_NAME)]);
+    assert.notEqual(await ensText(SIGN3_NAME, "url"), SIGN3_URL);
+    const stale = await exploreInTab(SIGN3_NAME, "text/url");
+    assert.equal(stale.status, "rejected");
+    assert.match(
+      stale.text,
+      /rejected: the record was signed under epoch 0, but the name is at epoch 1: the owner bumped the epoch and the record must be signed again/,
+    );
+    assert.match(stale.text, /the resolver's callback reverted with StaleEpoch\(/);
+
+    // Signing again in the page: reopen (epoch 1), a new SIGN 3, the record, publish.
+    const signer = await openAndDerive(SIGN3_NAME);
+    assert.match((await page.locator("#manage-context").textContent()) ?? "", /· epoch 1 ·/);
+    assert.deepEqual(await click("approve-message", "manage-approve-status"), {
+      ok: true,
+      text: "Signed SIGN 3 for epoch 1: records signed here carry it",
+    });
+    await page.locator("#record-type").fill("text/url");
+    await page.locator("#record-value").fill(SIGN3_URL);
+    assert.equal((await click("sign-record", "manage-records-status")).ok, true);
+    assert.deepEqual(await click("publish", "manage-publish-status"), {
+      ok: true,
+      text: "Published 1 change: live now",
+    });
+    await waitForEnsText(SIGN3_NAME, "url", SIGN3_URL);
+
+    // "Bump epoch and re-sign" signs a new SIGN 3 itself (one more message) with the records.
+    const signsBefore = calls("personal_sign");
+    assert.deepEqual(await click("bump-epoch", "manage-epoch-status"), {
+      ok: true,
+      text: "Epoch 2: 1 records re-signed, 1 changes published",
+    });
+    assert.equal(calls("personal_sign") - signsBefore, 1);
+    assert.equal(await isApprovedOnChain(SIGN3_NAME, signer), false);
+    await waitForEnsText(SIGN3_NAME, "url", SIGN3_URL);
+    const card = await exploreInTab(SIGN3_NAME, "text/url");
+    assert.equal(card.status, "verified");
+    assert.match(card.text, /\(offchainApproval\); record v2, epoch 2/);
+    await screenshot(page, "manage-cafe.eth-epoch-2");
+    assert.deepEqual(unexpected(errors), []);
   });
 });
