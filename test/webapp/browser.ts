@@ -48,7 +48,12 @@ export async function assertNoHorizontalScroll(page: Page): Promise<void> {
 }
 
 /** Opens Explore on `name` and waits for its summary line and the did:ens document (last). */
-export async function exploreName(page: Page, webAppUrl: string, name: string): Promise<string> {
+export async function exploreName(
+  page: Page,
+  webAppUrl: string | undefined,
+  name: string,
+): Promise<string> {
+  assert.ok(webAppUrl, "the stack serves no web app: npm run build:webapp");
   await page.goto(`${webAppUrl}#/explore/${name}`);
   const status = page.locator("#explore-status");
   await status.filter({ hasText: /verified, \d+ rejected/ }).waitFor({ timeout: 120_000 });
