@@ -27,6 +27,26 @@ const NAME = "shop.eth";
 /** The name of the SIGN 3 flow: its signer is approved by a signed message, never on-chain. */
 const SIGN3_NAME = "cafe.eth";
 const SIGN3_URL = "https://cafe.example";
+/** The name Manage is used on with the keyboard only. */
+const KEYBOARD_NAME = "tea.eth";
+const KEYBOARD_URL = "https://tea.example";
+/** Manage's controls: role, accessible name, id. */
+const CONTROLS = [
+  ["button", "Connect wallet", "connect-wallet"],
+  ["textbox", "ENS name", "manage-name"],
+  ["button", "Open name", "load-name"],
+  ["button", "Derive keys", "derive-keys"],
+  ["button", "Export keys (JSON)", "export-keys"],
+  ["button", "Approve on-chain", "approve-onchain"],
+  ["button", "Approve with a signature (SIGN 3)", "approve-message"],
+  ["textbox", "Record type", "record-type"],
+  ["textbox", "Value", "record-value"],
+  ["button", "Sign record", "sign-record"],
+  ["button", "Remove record", "remove-record"],
+  ["button", "Publish", "publish"],
+  ["button", "Set recordhash", "set-recordhash"],
+  ["button", "Bump epoch and re-sign", "bump-epoch"],
+] as const;
 const AVATAR = "https://shop.example/logo.png";
 const URL_VALUE = "https://shop.example";
 
@@ -52,6 +72,7 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
     owner = stack.accounts[1] as HDAccount;
     await registerWithResolver(stack, NAME, owner.address);
     await registerWithResolver(stack, SIGN3_NAME, owner.address);
+    await registerWithResolver(stack, KEYBOARD_NAME, owner.address);
     provider = createEthersProvider(stack);
 
     browser = await launchChromium();
@@ -112,8 +133,13 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
 
   /** Clicks a button and waits for its step's status to say something other than "Working…". */
   async function click(buttonId: string, statusId: string): Promise<{ ok: boolean; text: string }> {
-    const status = page.locator(`#${statusId}`);
     await page.locator(`#${buttonId}`).click();
+    return settled(statusId);
+  }
+
+  /** Waits for an action's status to say something other than "Working…"; returns it. */
+  async function settled(statusId: string): Promise<{ ok: boolean; text: string }> {
+    const status = page.locator(`#${statusId}`);
     await page.waitForFunction(
       (id) => {
         const element = document.getElementById(id);
@@ -493,6 +519,93 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
     assert.equal(card.status, "verified");
     assert.match(card.text, /\(offchainApproval\); record v2, epoch 2/);
     await screenshot(page, "manage-cafe.eth-epoch-2");
+    assert.deepEqual(unexpected(errors), []);
+  });
+
+  it("is usable with the keyboard alone: every control named, reached by Tab, focus visible", async () => {
+    await page.goto(`${stack.webAppUrl}#/manage`);
+    await page.reload();
+    await page.locator("#connect-wallet").waitFor();
+    // Each control is found by its role and accessible name (its text or its <label>).
+    for (const [role, name, id] of CONTROLS) {
+      const control = page.getByRole(role, { name, exact: true });
+      assert.equal(await control.count(), 1, `${role} "${name}"`);
+      assert.equal(await control.getAttribute("id"), id, `${role} "${name}"`);
+    }
+
+    /** Presses Tab until `id` has the focus; asserts the focus ring shows (:focus-visible). */
+    const tabTo = async (id: string) => {
+      for (let presses = 0; presses < 40; presses++) {
+        await page.keyboard.press("Tab");
+        const focus = await page.evaluate(() => {
+          const element = document.activeElement as HTMLElement | null;
+          if (!element) return undefined;
+          const style = getComputedStyle(element);
+          return {
+            id: element.id,
+            focusVisible: element.matches(":focus-visible"),
+            outline: `${style.outlineStyle} ${style.outlineWidth}`,
+          };
+        });
+        if (focus?.id !== id) continue;
+        assert.equal(focus.focusVisible, true, `${id} does not match :focus-visible`);
+        assert.notEqual(focus.outline.split(" ")[0], "none", `${id} has no outline`);
+        assert.notEqual(focus.outline.split(" ")[1], "0px", `${id} has no outline`);
+        return;
+      }
+      assert.fail(`Tab never reached #${id}`);
+    };
+
+    await tabTo("connect-wallet");
+    await page.keyboard.press("Enter");
+    assert.deepEqual(await settled("manage-wallet-status"), {
+      ok: true,
+      text: `Connected: ${owner.address}`,
+    });
+    await tabTo("manage-name");
+    await page.keyboard.type(KEYBOARD_NAME);
+    await page.keyboard.press("Enter");
+    assert.deepEqual(await settled("manage-wallet-status"), {
+      ok: true,
+      text: `${KEYBOARD_NAME} opened`,
+    });
+    await tabTo("derive-keys");
+    await page.keyboard.press("Enter");
+    assert.deepEqual(await settled("manage-keys-status"), {
+      ok: true,
+      text: `Keys derived for ${KEYBOARD_NAME}`,
+    });
+    // Space activates a button as Enter does.
+    await tabTo("approve-message");
+    await page.keyboard.press("Space");
+    assert.deepEqual(await settled("manage-approve-status"), {
+      ok: true,
+      text: "Signed SIGN 3 for epoch 0: records signed here carry it",
+    });
+    await tabTo("record-type");
+    await page.keyboard.type("text/url");
+    await tabTo("record-value");
+    await page.keyboard.type(KEYBOARD_URL);
+    await tabTo("sign-record");
+    await page.keyboard.press("Enter");
+    assert.deepEqual(await settled("manage-records-status"), {
+      ok: true,
+      text: "text/url signed: publish to make it live",
+    });
+    await tabTo("publish");
+    await page.keyboard.press("Enter");
+    assert.deepEqual(await settled("manage-publish-status"), {
+      ok: true,
+      text: "Published 1 change: now point the name at it (step 6)",
+    });
+    await tabTo("set-recordhash");
+    await page.keyboard.press("Enter");
+    assert.equal((await settled("manage-recordhash-status")).ok, true);
+    assert.equal(await ensText(KEYBOARD_NAME, "url"), KEYBOARD_URL);
+    // Shift+Tab goes back through the same controls.
+    await page.keyboard.press("Shift+Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "publish");
+    await screenshot(page, "manage-keyboard");
     assert.deepEqual(unexpected(errors), []);
   });
 });

@@ -152,6 +152,12 @@ export function renderManage(app: HTMLElement, config: AppConfig): void {
     placeholder: "demo.eth",
   });
   const nameButton = h("button", { type: "button", id: "load-name" }, "Open name");
+  // Enter in the name field opens the name, as a form would submit.
+  nameInput.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    nameButton.click();
+  });
   const contextLine = h("p", { class: "meta", id: "manage-context" });
   connect.body.append(
     connectButton,
