@@ -27,6 +27,7 @@ const NAME = "shop.eth";
 /** The name of the SIGN 3 flow: its signer is approved by a signed message, never on-chain. */
 const SIGN3_NAME = "cafe.eth";
 const SIGN3_URL = "https://cafe.example";
+const SIGN3_DESCRIPTION = "Coffee, signed in the browser";
 /** The name Manage is used on with the keyboard only. */
 const KEYBOARD_NAME = "tea.eth";
 const KEYBOARD_URL = "https://tea.example";
@@ -506,15 +507,22 @@ describe("web app: Manage in Chromium with an injected EIP-1193 wallet", () => {
     });
     await waitForEnsText(SIGN3_NAME, "url", SIGN3_URL);
 
+    // A record signed under epoch 1 and not yet published when the epoch is bumped: the bump
+    // signs it again with its value rather than publishing it stale.
+    await page.locator("#record-type").fill("text/description");
+    await page.locator("#record-value").fill(SIGN3_DESCRIPTION);
+    assert.equal((await click("sign-record", "manage-records-status")).ok, true);
+
     // "Bump epoch and re-sign" signs a new SIGN 3 itself (one more message) with the records.
     const signsBefore = calls("personal_sign");
     assert.deepEqual(await click("bump-epoch", "manage-epoch-status"), {
       ok: true,
-      text: "Epoch 2: 1 records re-signed, 1 changes published",
+      text: "Epoch 2: 2 records re-signed, 2 changes published",
     });
     assert.equal(calls("personal_sign") - signsBefore, 1);
     assert.equal(await isApprovedOnChain(SIGN3_NAME, signer), false);
     await waitForEnsText(SIGN3_NAME, "url", SIGN3_URL);
+    await waitForEnsText(SIGN3_NAME, "description", SIGN3_DESCRIPTION);
     const card = await exploreInTab(SIGN3_NAME, "text/url");
     assert.equal(card.status, "verified");
     assert.match(card.text, /\(offchainApproval\); record v2, epoch 2/);
