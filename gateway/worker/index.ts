@@ -44,8 +44,21 @@ function buildWorkerGateway(env: Record<string, string | undefined>): Gateway {
   });
 }
 
+/** The web app's static assets binding (`[assets] binding` in wrangler.toml). */
+type AssetsBinding = { fetch(request: Request): Promise<Response> };
+
 export default {
-  async fetch(request: Request, env: Record<string, string | undefined>): Promise<Response> {
+  async fetch(request: Request, bindings: Record<string, unknown>): Promise<Response> {
+    // Every binding but the assets is a variable (a string) the gateway's configuration reads.
+    const { ASSETS, ...vars } = bindings as { ASSETS?: AssetsBinding };
+    const env = vars as Record<string, string | undefined>;
+    // `/` reaches the worker first (EIP-3668 POST /); reading it is the web app's page.
+    if (
+      ASSETS &&
+      (request.method === "GET" || request.method === "HEAD") &&
+      new URL(request.url).pathname === "/"
+    )
+      return ASSETS.fetch(request);
     try {
       gateway ??= buildWorkerGateway(env);
     } catch (error) {

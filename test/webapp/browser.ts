@@ -46,3 +46,30 @@ export async function assertNoHorizontalScroll(page: Page): Promise<void> {
     `the page is ${scrollWidth}px wide on a ${innerWidth}px screen`,
   );
 }
+
+/** Opens Explore on `name` and waits for its summary line and the did:ens document (last). */
+export async function exploreName(
+  page: Page,
+  webAppUrl: string | undefined,
+  name: string,
+): Promise<string> {
+  assert.ok(webAppUrl, "the stack serves no web app: npm run build:webapp");
+  await page.goto(`${webAppUrl}#/explore/${name}`);
+  const status = page.locator("#explore-status");
+  await status.filter({ hasText: /verified, \d+ rejected/ }).waitFor({ timeout: 120_000 });
+  await page.locator("#did").waitFor({ timeout: 60_000 });
+  return (await status.textContent()) ?? "";
+}
+
+/** Explore's card of one record (`text/avatar`, ...): its status and its text. */
+export async function recordCard(
+  page: Page,
+  label: string,
+): Promise<{ status: string | null; text: string }> {
+  const element = page.locator(`[data-record="${label}"]`);
+  await element.waitFor({ timeout: 60_000 });
+  return {
+    status: await element.getAttribute("data-status"),
+    text: (await element.textContent()) ?? "",
+  };
+}

@@ -20,7 +20,9 @@ import { publishTree, registerWithResolver, writeResolver } from "../../scripts/
 import { issued, selfSigned, toChain } from "../did/certificates.ts";
 import {
   assertNoHorizontalScroll,
+  exploreName,
   launchChromium,
+  recordCard,
   screenshot,
   watchPageErrors,
 } from "./browser.ts";
@@ -130,25 +132,8 @@ describe("web app: Explore in Chromium", () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Opens Explore on `name` and waits for the summary line. */
-  async function explore(name: string): Promise<string> {
-    await page.goto(`${stack.webAppUrl}#/explore/${name}`);
-    const status = page.locator("#explore-status");
-    await status.filter({ hasText: /verified, \d+ rejected/ }).waitFor({ timeout: 120_000 });
-    // The did:ens document comes last.
-    await page.locator("#did").waitFor({ timeout: 60_000 });
-    return (await status.textContent()) ?? "";
-  }
-
-  /** Explore's card of one record: its status and its text. */
-  async function card(label: string) {
-    const element = page.locator(`[data-record="${label}"]`);
-    await element.waitFor({ timeout: 60_000 });
-    return {
-      status: await element.getAttribute("data-status"),
-      text: (await element.textContent()) ?? "",
-    };
-  }
+  const explore = (name: string) => exploreName(page, stack.webAppUrl, name);
+  const card = (label: string) => recordCard(page, label);
 
   it("the gateway serves the app at the URL ensgate dev prints", async () => {
     assert.equal(stack.webAppUrl, `${stack.gatewayUrl}/`);

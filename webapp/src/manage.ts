@@ -48,6 +48,11 @@ import { describeWriteError } from "./writeErrors.ts";
 /** How long a record signed here stays valid (the CLI's default). */
 const VALID_FOR_SECONDS = 30 * 86_400;
 
+/** A queued change: a signed record (its request, value and file) or a deletion. */
+type PendingEdit =
+  | { label: string; request: RecordRequest; value: string; content: string }
+  | { label: string; content: undefined };
+
 /** What the owner has done so far in this page; nothing of it is stored outside the page. */
 type ManageState = {
   wallet?: ConnectedWallet;
@@ -58,8 +63,11 @@ type ManageState = {
   /** SIGN 3 of the signer for the current epoch, when approved with a signature. */
   approvalSignature?: Hex;
   approvedOnChain?: boolean;
-  /** Signed files not yet published, by path (undefined: delete the file). */
-  edits: Map<string, { label: string; content: string | undefined }>;
+  /**
+   * Signed files not yet published, by path (content undefined: delete the file), with what was
+   * signed, so that an epoch bump signs them again instead of publishing them stale.
+   */
+  edits: Map<string, PendingEdit>;
   published?: PublishEditsResult;
 };
 
@@ -152,6 +160,12 @@ export function renderManage(app: HTMLElement, config: AppConfig): void {
     placeholder: "demo.eth",
   });
   const nameButton = h("button", { type: "button", id: "load-name" }, "Open name");
+  // Enter in the name field opens the name, as a form would submit.
+  nameInput.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    nameButton.click();
+  });
   const contextLine = h("p", { class: "meta", id: "manage-context" });
   connect.body.append(
     connectButton,
@@ -331,9 +345,9 @@ export function renderManage(app: HTMLElement, config: AppConfig): void {
       },
       resolver,
     });
-    for (const { label, request } of entries) {
+    for (const { label, request, value } of entries) {
       const path = buildRecordFilePath(keys.keyName, request);
-      state.edits.set(path, { label, content: files[path] });
+      state.edits.set(path, { label, request, value, content: files[path] as string });
     }
     renderEdits();
     return entries.length;
@@ -411,7 +425,7 @@ export function renderManage(app: HTMLElement, config: AppConfig): void {
   const bump = step(
     "manage-epoch",
     "Bump epoch and re-sign",
-    "Raising the epoch revokes every record and SIGN 3 approval signed before (a lost signer key, say). The page first reads every record the name has, then bumps the epoch, signs them again and publishes them.",
+    "Raising the epoch revokes every record and SIGN 3 approval signed before (a lost signer key, say). The page first reads every record the name has, then bumps the epoch, signs them again (with those signed here and not yet published) and publishes them.",
   );
   const bumpButton = h("button", { type: "button", id: "bump-epoch" }, "Bump epoch and re-sign");
   bump.body.append(bumpButton);
@@ -424,6 +438,13 @@ export function renderManage(app: HTMLElement, config: AppConfig): void {
       if (!asked.has(label)) asked.set(label, parseRequestInput(label).request);
     const current: { label: string; request: RecordRequest; value: string }[] = [];
     for (const [label, request] of asked) {
+      // A record signed here and not yet published is signed again with its new value.
+      const pending = [...state.edits.values()].find((edit) => edit.label === label);
+      if (pending) {
+        if (pending.content !== undefined)
+          current.push({ label, request: pending.request, value: pending.value });
+        continue;
+      }
       const outcome = await readVerifiedRecord(config, name, request);
       if (outcome.status === "verified")
         current.push({ label, request: outcome.record.fileRequest, value: outcome.record.value });
