@@ -12,6 +12,7 @@ import {
   toFunctionSelector,
 } from "viem";
 import { dnsEncodeName, RESOLVE_OFFCHAIN_SELECTOR } from "../../lib/index.ts";
+import { isWebAppPage } from "./hostileTrafficHttp.ts";
 import { startFileGateway, type TestServer } from "./httpServers.ts";
 import { lookupCallData, OWNER, RECORDHASH, SENDER } from "./records.ts";
 
@@ -199,7 +200,13 @@ describe("gateway fuzzing (a real gateway process)", () => {
         } catch {
           json = false;
         }
-        if (response.status >= 500 || !json)
+        const page = isWebAppPage(
+          method,
+          path,
+          response.status,
+          response.headers.get("content-type") ?? "",
+        );
+        if (response.status >= 500 || (!json && !page))
           failures.push(
             `${method} ${path.slice(0, 80)} -> ${response.status} ${text.slice(0, 80)}`,
           );

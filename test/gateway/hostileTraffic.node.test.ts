@@ -40,6 +40,7 @@ import {
   type HostileClient,
   type HostileRequest,
   isNodeParserAnswer,
+  isWebAppPage,
   malformedJsonBodies,
   openRawSocket,
   parseRawAnswer,
@@ -189,6 +190,7 @@ function problemOf(
   if (status >= 500 && status !== 502 && !(status === 501 && isDid)) return `${status}`;
   // A CORS preflight is an empty 204 (itty-router's `cors`).
   if (request.method === "OPTIONS" && status === 204 && body === "") return undefined;
+  if (isWebAppPage(request.method, request.path, status, contentType)) return undefined;
   if (!GATEWAY_CONTENT_TYPE.test(contentType)) return `content-type "${contentType}"`;
   if (request.method === "HEAD") return body === "" ? undefined : "HEAD with a body";
   let json: unknown;
@@ -725,7 +727,14 @@ async function rawAttacks(url: string, tally: Tally): Promise<string[]> {
     if (answer.status >= 500)
       problems.push(`raw ${JSON.stringify(text.slice(0, 60))}: ${answer.status}`);
     const preflight = text.startsWith("OPTIONS ") && answer.status === 204 && answer.body === "";
-    if (!isNodeParserAnswer(answer) && !preflight && !GATEWAY_CONTENT_TYPE.test(answer.contentType))
+    const [method = "", target = ""] = text.split(" ");
+    const page = isWebAppPage(method, target, answer.status, answer.contentType);
+    if (
+      !isNodeParserAnswer(answer) &&
+      !preflight &&
+      !page &&
+      !GATEWAY_CONTENT_TYPE.test(answer.contentType)
+    )
       problems.push(`raw ${JSON.stringify(text.slice(0, 60))}: ${received().slice(0, 200)}`);
   };
   const RAW_REQUESTS = [

@@ -124,6 +124,24 @@ export function parseRawAnswer(raw: string): HostileAnswer | undefined {
 export const GATEWAY_CONTENT_TYPE =
   /^(application\/json|application\/ld\+json;\s*profile="https:\/\/w3id\.org\/did-resolution"|application\/did-resolution)/;
 
+/**
+ * The web app's page (gateway/webApp.ts): `GET`/`HEAD /` is the one route answered with HTML, not
+ * JSON, when the app is built. Malformed-traffic tests accept exactly that answer.
+ */
+export function isWebAppPage(
+  method: string,
+  path: string,
+  status: number,
+  contentType: string,
+): boolean {
+  return (
+    (method === "GET" || method === "HEAD") &&
+    (path.split("?")[0] ?? "") === "/" &&
+    status === 200 &&
+    contentType.startsWith("text/html")
+  );
+}
+
 /** A bare answer of Node's HTTP parser (not gateway code): a request it could not parse. */
 export const isNodeParserAnswer = (answer: HostileAnswer) =>
   (answer.status === 400 || answer.status === 408 || answer.status === 431) &&
