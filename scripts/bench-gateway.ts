@@ -198,6 +198,9 @@ try {
     [`--max-old-space-size=${GATEWAY_HEAP_MIB}`],
   );
   children.push(gateway.child);
+  // The gateway's own footprint before any load (modules, TypeScript stripping): the part of
+  // `rssMiBAt100k` no cache setting controls.
+  const rssMiBIdle = rssMiB(gateway.child.pid as number);
   const baseline = await startServerProcess("scripts/bench/noopServer.ts", {});
   children.push(baseline.child);
   const orStyle = await startServerProcess("scripts/bench/orStyleServer.ts", {});
@@ -313,6 +316,7 @@ try {
       median(rotatingHits.map((hits, index) => hits / (rotatingNoop[index] as number))).toFixed(3),
     ),
     rssMiBAt100k,
+    rssMiBIdle,
     treeFiles: TREE_FILES,
     cacheHitRps,
     baselineRps,
@@ -338,6 +342,7 @@ try {
       noopRotatingRps: "no-op handler requests/s, same rotating URLs",
       hitToNoopRatio: "rotating hits / no-op",
       rssMiBAt100k: "gateway RSS after the loads (MiB)",
+      rssMiBIdle: "gateway RSS after start, before any load (MiB)",
       treeFiles: "files in the tree",
       cacheHitRps: "cache-hit requests/s (gateway)",
       baselineRps: "requests/s (no-op handler, same adapter)",
