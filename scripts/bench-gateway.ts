@@ -175,15 +175,7 @@ try {
       abi: parseAbi(["function resolve(bytes name, bytes data) view returns (bytes)"]),
       args: [dnsEncodeName(NAME), encodeRecordCall(namehash(NAME), { type: "text", key })],
     })}.json`;
-  const lookupUrl = (gatewayUrl: string, key: string) =>
-    `${gatewayUrl}/${SENDER}/${encodeResolveOffchainCall({
-      dnsName: dnsEncodeName(NAME),
-      data: encodeRecordCall(namehash(NAME), { type: "text", key }),
-      recordhash,
-      owner: OWNER.address,
-      chainId: 1n,
-      epoch: 0n,
-    })}`;
+  const lookupUrl = (gatewayUrl: string, key: string) => `${gatewayUrl}${lookupPath(key)}`;
 
   const gateway = await startServerProcess(
     "gateway/node/main.ts",
