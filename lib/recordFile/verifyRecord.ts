@@ -1,4 +1,4 @@
-import { type Address, type Hex, isAddressEqual, recoverMessageAddress, size } from "viem";
+import { type Address, type Hex, isAddressEqual, size } from "viem";
 import type { EnsgateError } from "../errors/base.ts";
 import { RecordVerificationError } from "../errors/recordFile.ts";
 import { buildApprovalMessage } from "../messages/approvalMessage.ts";
@@ -7,6 +7,7 @@ import { isCertificateRecordRequest } from "../records/certificateRecordKeys.ts"
 import { buildRecordType } from "../records/recordPath.ts";
 import type { RecordRequest } from "../records/recordRequest.ts";
 import { buildAnswer, decodeStoredResult } from "../records/recordValue.ts";
+import { isPersonalSignatureBy } from "./personalSignature.ts";
 import { assertCanonicalSignature } from "./signatureFormat.ts";
 import { decodeSignedRecordData, type SignedRecordData } from "./signedRecordData.ts";
 
@@ -169,7 +170,7 @@ export async function verifyRecord(
     resolver,
     certifiedOwner: record.certifiedOwner,
   });
-  if (!(await isSignedBy(recordMessage, record.recordSignature, record.signer)))
+  if (!isSignedBy(recordMessage, record.recordSignature, record.signer))
     return reject("invalidRecordSignature", `SIGN 4 is not signed by ${record.signer}`);
 
   const accept = (rule: SignerRule): RecordVerification => ({
@@ -201,7 +202,7 @@ export async function verifyRecord(
       epoch: record.version === 2 ? recordEpoch : undefined,
       resolver,
     });
-    if (await isSignedBy(approvalMessage, record.approvalSignature, owner))
+    if (isSignedBy(approvalMessage, record.approvalSignature, owner))
       return accept("offchainApproval");
     return reject(
       "invalidApproval",
@@ -215,10 +216,10 @@ export async function verifyRecord(
 }
 
 /** True when `signature` is a canonical EIP-191 signature of `message` by `expected`. */
-async function isSignedBy(message: string, signature: Hex, expected: Address): Promise<boolean> {
+function isSignedBy(message: string, signature: Hex, expected: Address): boolean {
   try {
     assertCanonicalSignature(signature);
-    return isAddressEqual(await recoverMessageAddress({ message, signature }), expected);
+    return isPersonalSignatureBy(message, signature, expected);
   } catch {
     return false;
   }
