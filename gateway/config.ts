@@ -63,7 +63,10 @@ export const GATEWAY_ENVIRONMENT = {
     "1000000",
     "most entries kept by the in-memory cache (Node; ENSGATE_CACHE_BYTES is the main bound)",
   ],
-  ENSGATE_CACHE_BYTES: ["268435456", "memory budget of the in-memory record cache (Node), bytes"],
+  ENSGATE_CACHE_BYTES: [
+    "268435456",
+    "memory budget of the in-memory caches (Node), bytes: records, and 1/8 for trustless sources' blocks",
+  ],
   ENSGATE_MAX_BODY_BYTES: [
     "65536",
     "largest request accepted (bodies are cut off while they stream)",

@@ -8,7 +8,11 @@ import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
 import { createIpnsSequenceMemory, type IpnsSequenceMemory } from "../sources/ipnsSequences.ts";
 import { createKuboSource } from "../sources/kuboSource.ts";
 import type { RecordSource } from "../sources/recordSource.ts";
-import { createTrustlessGatewaySource } from "../sources/trustlessGatewaySource.ts";
+import {
+  createTrustlessGatewaySource,
+  createTrustlessSourceCaches,
+  type TrustlessSourceCaches,
+} from "../sources/trustlessGatewaySource.ts";
 import { createWebAppHandler } from "../webApp.ts";
 import { createRequestObserver, type RequestObserverOptions } from "./observeRequests.ts";
 import { readWebAppFolder } from "./webAppFolder.ts";
@@ -25,12 +29,23 @@ export function buildNodeGateway(
   observer: RequestObserverOptions = {},
 ) {
   const sequences = createIpnsSequenceMemory();
-  const sources = config.sources.map((spec) => buildSource(spec, factories, sequences));
+  // ENSGATE_CACHE_BYTES bounds every cache: with trustless sources, an eighth of it holds their
+  // verified blocks and decoded directories (shared by all of them), the rest the records.
+  const trustlessCacheBytes = config.sources.some((spec) => spec.kind === "trustless")
+    ? Math.floor(config.cacheBytes / 8)
+    : 0;
+  const trustlessCaches = createTrustlessSourceCaches(trustlessCacheBytes);
+  const sources = config.sources.map((spec) =>
+    buildSource(spec, factories, sequences, trustlessCaches),
+  );
   const requests = createRequestObserver(observer);
   const gateway = createGateway({
     onLookup: requests.onLookup,
     sources,
-    cache: createMemoryCache({ maxEntries: config.cacheEntries, maxBytes: config.cacheBytes }),
+    cache: createMemoryCache({
+      maxEntries: config.cacheEntries,
+      maxBytes: config.cacheBytes - trustlessCacheBytes,
+    }),
     budget: config.budget,
     cacheTtlSeconds: config.cacheTtlSeconds,
     missingTtlSeconds: config.missingTtlSeconds,
@@ -64,10 +79,11 @@ function buildSource(
   spec: SourceSpec,
   factories: NodeSourceFactories,
   sequences: IpnsSequenceMemory,
+  trustlessCaches: TrustlessSourceCaches,
 ): RecordSource {
   switch (spec.kind) {
     case "trustless":
-      return createTrustlessGatewaySource({ url: spec.url, sequences });
+      return createTrustlessGatewaySource({ url: spec.url, sequences, caches: trustlessCaches });
     case "http":
       return createHttpGatewaySource({ url: spec.url, style: spec.style });
     case "kubo":

@@ -16,7 +16,11 @@ import type { MultihashDigest } from "multiformats";
 import { CID } from "multiformats/cid";
 import { ByteLru } from "../../ipfs/byteLru.ts";
 import { parseIpnsName } from "../../ipfs/contentRoot.ts";
-import { createUnixfsPathReader, type GetVerifiedBlock } from "../../ipfs/unixfsPath.ts";
+import {
+  createUnixfsPathReader,
+  type GetVerifiedBlock,
+  type UnixfsPathReader,
+} from "../../ipfs/unixfsPath.ts";
 import { checkBlock } from "../../ipfs/verifyBlock.ts";
 import { describeError } from "../../lib/index.ts";
 import { createIpnsSequenceMemory, type IpnsSequenceMemory } from "./ipnsSequences.ts";
@@ -40,13 +44,36 @@ export type TrustlessGatewaySourceOptions = {
   url: string;
   /** Shared by all of a gateway's trustless sources: refuses rollbacks across them. */
   sequences?: IpnsSequenceMemory;
-  /** Bytes of verified blocks kept in memory; default 32 MiB. */
-  blockCacheBytes?: number;
+  /** Shared by all of a gateway's trustless sources (default: the source's own, 32 MiB). */
+  caches?: TrustlessSourceCaches;
   /** The fetch to use (default: global fetch). */
   fetch?: typeof fetch;
   /** Clock in ms (tests pin it); default Date.now. */
   now?: () => number;
 };
+
+/**
+ * What a gateway's trustless sources keep in memory: verified blocks and decoded directories.
+ * Both are keyed by CID and hold only what matched its CID, so a block one source served is as
+ * good as the same block from any other: one set of caches serves them all, within one budget.
+ */
+export type TrustlessSourceCaches = { blocks: ByteLru<Uint8Array>; paths: UnixfsPathReader };
+
+/** The default budget of `createTrustlessSourceCaches`. */
+export const DEFAULT_TRUSTLESS_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** Caches for trustless sources within `maxBytes`: half for raw blocks, half for decoded directories. */
+export function createTrustlessSourceCaches(
+  maxBytes = DEFAULT_TRUSTLESS_CACHE_BYTES,
+): TrustlessSourceCaches {
+  return {
+    blocks: new ByteLru<Uint8Array>(
+      Math.floor(maxBytes / 2),
+      (key, block) => block.length + key.length * 2 + 200,
+    ),
+    paths: createUnixfsPathReader({ cacheBytes: Math.floor(maxBytes / 2) }),
+  };
+}
 
 /** A source that answered an IPNS record older than one already seen for the name. */
 export class IpnsRollbackError extends SourceError {
@@ -94,13 +121,10 @@ export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOpti
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   const sequences = options.sequences ?? createIpnsSequenceMemory();
-  const blocks = new ByteLru<Uint8Array>(
-    options.blockCacheBytes ?? 32 * 1024 * 1024,
-    (key, block) => block.length + key.length * 2 + 200,
-  );
+  // Verified blocks, and decoded directories and shards: a miss fetches and decodes only the
+  // blocks none of the gateway's trustless sources has seen.
+  const { blocks, paths } = options.caches ?? createTrustlessSourceCaches();
   const resolved = new Map<string, { root: CID; expiresAt: number }>();
-  // Decoded directories and shards: a miss decodes only the blocks it has not seen.
-  const paths = createUnixfsPathReader();
 
   const get = async (url: string, accept: string, signal: AbortSignal) => {
     try {

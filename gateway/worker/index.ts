@@ -9,7 +9,10 @@ import { errorResponse } from "../ccipReadRouter.ts";
 import { type GatewayConfig, GatewayConfigError, parseGatewayConfig } from "../config.ts";
 import { createHttpGatewaySource } from "../sources/httpGatewaySource.ts";
 import { createIpnsSequenceMemory } from "../sources/ipnsSequences.ts";
-import { createTrustlessGatewaySource } from "../sources/trustlessGatewaySource.ts";
+import {
+  createTrustlessGatewaySource,
+  createTrustlessSourceCaches,
+} from "../sources/trustlessGatewaySource.ts";
 
 type Gateway = ReturnType<typeof createGateway>;
 let gateway: Gateway | undefined;
@@ -18,9 +21,11 @@ let gateway: Gateway | undefined;
 function buildWorkerGateway(env: Record<string, string | undefined>): Gateway {
   const config: GatewayConfig = parseGatewayConfig(env);
   const sequences = createIpnsSequenceMemory();
+  // One set of block and directory caches for all trustless sources (32 MiB of the isolate's 128).
+  const caches = createTrustlessSourceCaches();
   const sources = config.sources.map((spec) => {
     if (spec.kind === "trustless")
-      return createTrustlessGatewaySource({ url: spec.url, sequences });
+      return createTrustlessGatewaySource({ url: spec.url, sequences, caches });
     if (spec.kind !== "http")
       throw new GatewayConfigError(
         "ENSGATE_SOURCES",

@@ -9,7 +9,10 @@ import type { CID } from "multiformats/cid";
 import { createIpnsSequenceMemory } from "../../gateway/sources/ipnsSequences.ts";
 import { readFromSources } from "../../gateway/sources/readFromSources.ts";
 import type { RecordLocation, RecordSource } from "../../gateway/sources/recordSource.ts";
-import { createTrustlessGatewaySource } from "../../gateway/sources/trustlessGatewaySource.ts";
+import {
+  createTrustlessGatewaySource,
+  createTrustlessSourceCaches,
+} from "../../gateway/sources/trustlessGatewaySource.ts";
 import {
   createEmbeddedIpfs,
   createPathGatewayHandler,
@@ -128,6 +131,34 @@ describe("trustless gateway source", () => {
       signal(),
     );
     assert.equal(text((byCid as { body: Uint8Array }).body), '{"value":"old"}');
+  });
+
+  it("shares verified blocks between sources: the second asks only for the IPNS record", async () => {
+    const caches = createTrustlessSourceCaches();
+    const counting = (requests: string[]) => (input: RequestInfo | URL, init?: RequestInit) => {
+      requests.push(new URL(String(input)).search);
+      return fetch(input, init);
+    };
+    const first: string[] = [];
+    const second: string[] = [];
+    const one = createTrustlessGatewaySource({ url: honest.url, caches, fetch: counting(first) });
+    const two = createTrustlessGatewaySource({ url: honest.url, caches, fetch: counting(second) });
+    assert.equal(
+      text(((await one.read(location(AVATAR), signal())) as { body: Uint8Array }).body),
+      '{"value":"new"}',
+    );
+    assert.deepEqual(first, ["?format=ipns-record", "?format=car&dag-scope=entity"]);
+    // Each source verifies the name itself (its own IPNS record); every block is already held.
+    assert.equal(
+      text(((await two.read(location(AVATAR), signal())) as { body: Uint8Array }).body),
+      '{"value":"new"}',
+    );
+    assert.deepEqual(second, ["?format=ipns-record"]);
+    // A source with caches of its own fetches the blocks again.
+    const own: string[] = [];
+    const three = createTrustlessGatewaySource({ url: honest.url, fetch: counting(own) });
+    await three.read(location(AVATAR), signal());
+    assert.deepEqual(own, ["?format=ipns-record", "?format=car&dag-scope=entity"]);
   });
 
   it("refuses a rollback from one source while another answers", async () => {
