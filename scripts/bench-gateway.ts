@@ -1,5 +1,6 @@
 // Gateway benchmark: `npm run bench:gateway [-- --json]`.
-// Prints, from one run, with the gateway (a child process) reading a 100,000-file records tree
+// Prints, from one run, with the gateway (a child process running the `npm run build:gateway`
+// bundle, as operators run it) reading a 100,000-file records tree
 // through the trustless source (`trustless:`, every IPNS record and block verified) from the
 // embedded store's path gateway:
 // - cold-lookup latency (sequential) and requests made to the IPFS source per record;
@@ -34,6 +35,7 @@ import {
   type RecordRequest,
   signRecordTree,
 } from "../lib/index.ts";
+import { buildNodeGatewayBundle, gatewayNodeOptions } from "./bench/nodeGatewayBundle.ts";
 import { startServerProcess } from "./bench/serverProcess.ts";
 import { describeTarget, type Target, withTargets } from "./bench/targets.ts";
 import { buildAndMeasureWebApp } from "./bench/webAppSize.ts";
@@ -49,12 +51,6 @@ const SIGNED_RECORDS = QUICK ? 1000 : 10_000;
 const TREE_FILES = QUICK ? 5000 : 100_000;
 /** Each figure's target: a lower (`min`) or upper (`max`) bound; the others are informational. */
 const CACHE_BYTES = 256 * 1024 * 1024;
-/**
- * The gateway's V8 heap limit, as docs/gateway.md tells operators to set it: the record cache's
- * budget plus 64 MiB. Without a limit V8 lets the heap grow with garbage under load (RSS 695 MiB
- * after these loads, with far less than the budget cached).
- */
-const GATEWAY_HEAP_MIB = CACHE_BYTES / 1024 / 1024 + 64;
 const TARGETS = {
   ratio: { min: 0.6 },
   sourceRequestsPerRecord: { max: 2 },
@@ -105,6 +101,12 @@ async function measureRotatingRps(
     non2xx: result.non2xx,
     errors: result.errors,
   };
+}
+
+/** CPU time (user + system) a process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] as string).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Resident set size of a process, in MiB (Linux /proc). */
@@ -177,8 +179,9 @@ try {
     })}.json`;
   const lookupUrl = (gatewayUrl: string, key: string) => `${gatewayUrl}${lookupPath(key)}`;
 
+  log("building the Node gateway bundle (npm run build:gateway)");
   const gateway = await startServerProcess(
-    "gateway/node/main.ts",
+    buildNodeGatewayBundle(),
     {
       ENSGATE_SOURCES: `trustless:${source.url}`,
       ENSGATE_CACHE_TTL: "3600",
@@ -187,10 +190,11 @@ try {
       ENSGATE_SOURCE_TIMEOUT_MS: "20000",
       ENSGATE_BUDGET_MS: "25000",
     },
-    [`--max-old-space-size=${GATEWAY_HEAP_MIB}`],
+    // The V8 flags docs/gateway.md asks of operators (heap limit, young generation size).
+    gatewayNodeOptions(CACHE_BYTES),
   );
   children.push(gateway.child);
-  // The gateway's own footprint before any load (modules, TypeScript stripping): the part of
+  // The gateway's own footprint before any load (Node and the bundle's code): the part of
   // `rssMiBAt100k` no cache setting controls.
   const rssMiBIdle = rssMiB(gateway.child.pid as number);
   const baseline = await startServerProcess("scripts/bench/noopServer.ts", {});
@@ -219,6 +223,7 @@ try {
   );
   log(`miss load: ${missKeys.length} distinct records, ${CONNECTIONS} connections`);
   sourceRequests = 0;
+  const gatewayCpuBeforeMisses = cpuMs(gateway.child.pid as number);
   // Failed misses (a 502 when a source timed out on an overloaded machine) are counted, not
   // fatal: `missFailures` has its own target, and `missRps` counts answered requests only.
   const misses = await measureRotatingRps(
@@ -227,11 +232,16 @@ try {
     { amount: missKeys.length },
     true,
   );
+  const missGatewayCpuMs =
+    (cpuMs(gateway.child.pid as number) - gatewayCpuBeforeMisses) / misses.requests;
   const sourceRequestsPerRecord = Number((sourceRequests / misses.requests).toFixed(3));
   log(`offchain-resolver style baseline over the same keys`);
+  const orStyleCpuBefore = cpuMs(orStyle.child.pid as number);
   const orStyleRun = await measureRotatingRps(orStyle.url, missKeys.map(orStylePath), {
     amount: missKeys.length,
   });
+  const orStyleCpuMs =
+    (cpuMs(orStyle.child.pid as number) - orStyleCpuBefore) / orStyleRun.requests;
   // Every signed record is now cached: hits over 10,000 rotating keys against the no-op handler.
   const allKeys = Array.from({ length: SIGNED_RECORDS }, (_, index) => lookupPath(`key${index}`));
   for (const key of ["key0", ...Array.from({ length: COLD_RECORDS }, (_, i) => `key${i + 1}`)])
@@ -302,6 +312,8 @@ try {
     missFailures: misses.non2xx + misses.errors,
     orStyleRps: orStyleRun.rps,
     missToOrStyleRatio: Number((answeredMissRps / orStyleRun.rps).toFixed(3)),
+    missGatewayCpuMs: Number(missGatewayCpuMs.toFixed(3)),
+    orStyleCpuMs: Number(orStyleCpuMs.toFixed(3)),
     hitRpsAt100k,
     noopRotatingRps: median(rotatingNoop),
     hitToNoopRatio: Number(
@@ -330,6 +342,8 @@ try {
       orStyleRps: "offchain-resolver style gateway requests/s (signs each answer)",
       missToOrStyleRatio: "miss / offchain-resolver style",
       missFailures: "misses answered with an error (502: a source timed out)",
+      missGatewayCpuMs: "gateway CPU per miss (ms, its source's not counted)",
+      orStyleCpuMs: "offchain-resolver style gateway CPU per request (ms)",
       hitRpsAt100k: "cache-hit requests/s, 10,000 rotating keys",
       noopRotatingRps: "no-op handler requests/s, same rotating URLs",
       hitToNoopRatio: "rotating hits / no-op",

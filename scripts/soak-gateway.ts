@@ -1,5 +1,5 @@
 // Gateway soak: `npm run soak:gateway [-- --seconds 300] [-- --json]`.
-// Runs the Node gateway (a child process) for `--seconds` (default 300) at half its measured
+// Runs the Node gateway (a child process, the `npm run build:gateway` bundle) for `--seconds` (default 300) at half its measured
 // capacity, with two trustless sources over the same records: one stable, one that flaps (down
 // for 2 s of every 5: connections refused... answered 503, or hanging past the source timeout).
 // Lookups rotate over more records than the cache holds, so hits, misses and evictions mix.
@@ -23,6 +23,7 @@ import {
   type RecordRequest,
   signRecordTree,
 } from "../lib/index.ts";
+import { buildNodeGatewayBundle, gatewayNodeOptions } from "./bench/nodeGatewayBundle.ts";
 import { startServerProcess } from "./bench/serverProcess.ts";
 import { withTargets } from "./bench/targets.ts";
 
@@ -100,7 +101,8 @@ try {
   );
 
   const gateway = await startServerProcess(
-    "gateway/node/main.ts",
+    // The bundle operators run (npm run build:gateway), not the TypeScript sources.
+    buildNodeGatewayBundle(),
     {
       ENSGATE_SOURCES: `trustless:${flapping.url},trustless:${stable.url}`,
       ENSGATE_STRATEGY: "race",
@@ -110,8 +112,8 @@ try {
       ENSGATE_MISSING_TTL: "20",
       ENSGATE_CACHE_BYTES: String(CACHE_BYTES),
     },
-    // The heap limit docs/gateway.md asks of operators: the cache budget plus 64 MiB.
-    [`--max-old-space-size=${CACHE_BYTES / 1024 / 1024 + 64}`],
+    // The V8 flags docs/gateway.md asks of operators (heap limit, young generation size).
+    gatewayNodeOptions(CACHE_BYTES),
   );
   gatewayChild = gateway.child;
   const child = gatewayChild;

@@ -99,9 +99,15 @@ export type GatewayProcess = {
 
 const MAIN = join(import.meta.dirname, "../../gateway/node/main.ts");
 
-/** Spawns `node gateway/node/main.ts --port 0` with `env` added to this process's environment. */
-export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [MAIN, "--port", "0"], {
+/**
+ * Spawns `node gateway/node/main.ts --port 0` (or another `entry`, such as the bundle of
+ * `npm run build:gateway`) with `env` added to this process's environment.
+ */
+export async function spawnGateway(
+  env: Record<string, string>,
+  entry = MAIN,
+): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [entry, "--port", "0"], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
