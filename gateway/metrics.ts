@@ -27,10 +27,16 @@ export function createGatewayMetrics() {
   const series = new Map<string, Series>();
 
   const observe = (labels: RequestLabels, durationSeconds: number) => {
-    const key = formatLabels(labels);
+    // Keyed by the raw values (a handful of series): labels are escaped once, when a series starts.
+    const key = `${labels.route}\n${labels.status}\n${labels.source}\n${labels.cache}`;
     let entry = series.get(key);
     if (!entry) {
-      entry = { labels: key, count: 0, sum: 0, buckets: LATENCY_BUCKETS.map(() => 0) };
+      entry = {
+        labels: formatLabels(labels),
+        count: 0,
+        sum: 0,
+        buckets: LATENCY_BUCKETS.map(() => 0),
+      };
       series.set(key, entry);
     }
     entry.count++;

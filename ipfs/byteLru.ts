@@ -9,6 +9,8 @@ export class ByteLru<V> {
   // A Map iterates in insertion order: re-inserting on every hit keeps the least recent first.
   readonly #entries = new Map<string, { value: V; size: number }>();
   #bytes = 0;
+  /** The most recently used key: a hit on it needs no reordering (a hot key is hit in a row). */
+  #newest: string | undefined;
 
   constructor(maxBytes: number, sizeOf: (key: string, value: V) => number) {
     this.maxBytes = maxBytes;
@@ -19,8 +21,11 @@ export class ByteLru<V> {
   get(key: string): V | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    if (key !== this.#newest) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      this.#newest = key;
+    }
     return entry.value;
   }
 
@@ -34,6 +39,7 @@ export class ByteLru<V> {
     const size = this.#sizeOf(key, value);
     if (size > this.maxBytes) return;
     this.#entries.set(key, { value, size });
+    this.#newest = key;
     this.#bytes += size;
     while (this.#bytes > this.maxBytes) this.evictOldest();
   }
@@ -48,6 +54,7 @@ export class ByteLru<V> {
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
     this.#entries.delete(key);
+    if (key === this.#newest) this.#newest = undefined;
     this.#bytes -= entry.size;
   }
 
