@@ -5,6 +5,7 @@ import {
   type RecordSource,
 } from "./recordSource.ts";
 import { SourceError } from "./sourceError.ts";
+import { fetchFromSource, probeSource } from "./sourceFetch.ts";
 
 /** Options of an IPFS HTTP gateway source. */
 export type HttpGatewaySourceOptions = {
@@ -33,12 +34,10 @@ export function createHttpGatewaySource(options: HttpGatewaySourceOptions): Reco
   return {
     name,
     async read(location, signal) {
-      let response: Response;
-      try {
-        response = await doFetch(urlOf(location), { signal, redirect: "follow" });
-      } catch (error) {
-        throw new SourceError(name, signal.aborted ? "timed out" : "unreachable", { cause: error });
-      }
+      const response = await fetchFromSource(name, doFetch, urlOf(location), {
+        signal,
+        redirect: "follow",
+      });
       if (response.status === 404 || response.status === 410) {
         await response.body?.cancel();
         return { status: "missing" };
@@ -49,15 +48,7 @@ export function createHttpGatewaySource(options: HttpGatewaySourceOptions): Reco
       }
       return { status: "found", body: await readLimited(response, name) };
     },
-    async health(signal) {
-      try {
-        const response = await doFetch(new URL("/", base).href, { method: "HEAD", signal });
-        await response.body?.cancel();
-        return response.status < 500;
-      } catch {
-        return false;
-      }
-    },
+    health: (signal) => probeSource(doFetch, base, signal),
   };
 }
 

@@ -26,6 +26,7 @@ import { describeError } from "../../lib/index.ts";
 import { createIpnsSequenceMemory, type IpnsSequenceMemory } from "./ipnsSequences.ts";
 import { MAX_RECORD_FILE_BYTES, type RecordSource } from "./recordSource.ts";
 import { SourceError } from "./sourceError.ts";
+import { fetchFromSource, probeSource } from "./sourceFetch.ts";
 
 /** The trustless gateway media types. */
 export const IPNS_RECORD_MEDIA_TYPE = "application/vnd.ipfs.ipns-record";
@@ -126,13 +127,8 @@ export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOpti
   const { blocks, paths } = options.caches ?? createTrustlessSourceCaches();
   const resolved = new Map<string, { root: CID; expiresAt: number }>();
 
-  const get = async (url: string, accept: string, signal: AbortSignal) => {
-    try {
-      return await doFetch(url, { headers: { accept }, signal, redirect: "follow" });
-    } catch (error) {
-      throw new SourceError(name, signal.aborted ? "timed out" : "unreachable", { cause: error });
-    }
-  };
+  const get = (url: string, accept: string, signal: AbortSignal) =>
+    fetchFromSource(name, doFetch, url, { headers: { accept }, signal, redirect: "follow" });
 
   /**
    * The verified root of an IPNS name (cached for the record's TTL, never past its EOL);
@@ -279,14 +275,6 @@ export function createTrustlessGatewaySource(options: TrustlessGatewaySourceOpti
         throw new SourceError(name, describeError(error), { cause: error });
       }
     },
-    async health(signal) {
-      try {
-        const response = await doFetch(new URL("/", base).href, { method: "HEAD", signal });
-        await response.body?.cancel();
-        return response.status < 500;
-      } catch {
-        return false;
-      }
-    },
+    health: (signal) => probeSource(doFetch, base, signal),
   };
 }

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { createHttpGatewaySource } from "../../gateway/sources/httpGatewaySource.ts";
 import { readFromSources, type ValidateFile } from "../../gateway/sources/readFromSources.ts";
 import type { RecordLocation, RecordSource } from "../../gateway/sources/recordSource.ts";
+import { SourceError } from "../../gateway/sources/sourceError.ts";
+import { isConnectionReset } from "../../gateway/sources/sourceFetch.ts";
 import {
   downUrl,
   startFileGateway,
@@ -141,5 +145,63 @@ describe("reading from several sources", () => {
       totalBudgetMs: 1000,
     });
     assert.equal(outcome.status, "valid");
+  });
+});
+
+describe("a connection reset under a source request", () => {
+  /** A server that resets the connection of its first `resets` requests, then serves FILE. */
+  const startResettingServer = async (resets: number) => {
+    let requests = 0;
+    const server = createServer((request, response) => {
+      requests++;
+      if (requests <= resets) {
+        request.socket.resetAndDestroy();
+        return;
+      }
+      response.writeHead(200, { "content-type": "application/json" }).end(FILE);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      requests: () => requests,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  };
+
+  it("is sent again once: a single reset is not a failure", async () => {
+    const server = await startResettingServer(1);
+    try {
+      const source = createHttpGatewaySource({ url: server.url });
+      const answer = await source.read(LOCATION, AbortSignal.timeout(5000));
+      assert.equal(answer.status, "found");
+      assert.equal(server.requests(), 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("fails as unreachable when the second attempt is reset too (two requests, no more)", async () => {
+    const server = await startResettingServer(2);
+    try {
+      const source = createHttpGatewaySource({ url: server.url });
+      await assert.rejects(source.read(LOCATION, AbortSignal.timeout(5000)), (error: Error) => {
+        assert.ok(error instanceof SourceError);
+        assert.equal(error.message, `http:${server.url}: unreachable`);
+        assert.ok(isConnectionReset(error.cause));
+        return true;
+      });
+      assert.equal(server.requests(), 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("is not retried when the server is down (connection refused)", async () => {
+    assert.equal(isConnectionReset(Object.assign(new Error("x"), { code: "ECONNREFUSED" })), false);
+    assert.equal(
+      isConnectionReset(new TypeError("fetch failed", { cause: { code: "ECONNRESET" } })),
+      true,
+    );
   });
 });
