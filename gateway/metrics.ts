@@ -22,8 +22,14 @@ export const LATENCY_BUCKETS = [
 
 type Series = { labels: string; count: number; sum: number; buckets: number[] };
 
-/** A metrics registry: `observe` each answered request, `render` the exposition text. */
-export function createGatewayMetrics() {
+/** A gauge read when `/metrics` is scraped (e.g. the bytes a cache holds). */
+export type Gauge = { name: string; help: string; read: () => number };
+
+/**
+ * A metrics registry: `observe` each answered request, `render` the exposition text (the request
+ * counter and histogram, then each of `gauges`, read at render time).
+ */
+export function createGatewayMetrics(gauges: readonly Gauge[] = []) {
   const series = new Map<string, Series>();
 
   const observe = (labels: RequestLabels, durationSeconds: number) => {
@@ -69,6 +75,8 @@ export function createGatewayMetrics() {
       lines.push(`ensgate_gateway_request_duration_seconds_sum{${labels}} ${sum}`);
       lines.push(`ensgate_gateway_request_duration_seconds_count{${labels}} ${count}`);
     }
+    for (const { name, help, read } of gauges)
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${read()}`);
     return `${lines.join("\n")}\n`;
   };
 

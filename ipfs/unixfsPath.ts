@@ -128,6 +128,8 @@ export type UnixfsPathReader = {
   resolve(root: CID, path: string, getBlock: GetVerifiedBlock): Promise<UnixfsPathEntry>;
   /** The bytes of the file `cid`; throws past `maxBytes`. */
   readFile(cid: CID, getBlock: GetVerifiedBlock, maxBytes?: number): Promise<Uint8Array>;
+  /** Bytes the decoded-directory cache holds (by its own count). */
+  cachedBytes(): number;
 };
 
 /**
@@ -192,6 +194,8 @@ export function createUnixfsPathReader(options: UnixfsPathReaderOptions = {}): U
         ? { kind: "file", cid }
         : { kind: "directory", cid };
     },
+
+    cachedBytes: () => directories.bytes,
 
     async readFile(cid, getBlock, maxBytes = Number.POSITIVE_INFINITY) {
       const chunks: Uint8Array[] = [];

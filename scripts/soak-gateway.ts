@@ -2,7 +2,8 @@
 // Runs the Node gateway (a child process, the `npm run build:gateway` bundle) for `--seconds` (default 300) at half its measured
 // capacity, with two trustless sources over the same records: one stable, one that flaps (down
 // for 2 s of every 5: connections refused... answered 503, or hanging past the source timeout).
-// Lookups rotate over more records than the cache holds, so hits, misses and evictions mix.
+// Lookups rotate over more records than the cache holds, so hits, misses and evictions mix (the
+// record cache's bytes and entries at the end, from the gateway's /metrics, show it full).
 // Reports unexpected 5xx (must be 0: a stable source always has the record), the largest RSS
 // sampled each second, and the budget it must stay under: the cache budget + 100 MiB.
 import type { ChildProcess } from "node:child_process";
@@ -33,7 +34,11 @@ const argument = (flag: string) => {
 };
 const SECONDS = Number(argument("--seconds") ?? 300);
 const JSON_OUTPUT = process.argv.includes("--json");
-const RECORDS = Number(argument("--records") ?? 2000);
+/**
+ * Records rotated over: at about 8 KB of cache per record (its record and lookup entries), 10,000
+ * are more than the 56 MiB record share of the budget holds, so the cache fills and evicts.
+ */
+const RECORDS = Number(argument("--records") ?? 10_000);
 /** The record cache budget the RSS is checked against (plus 100 MiB). */
 const CACHE_BYTES = 64 * 1024 * 1024;
 const CONNECTIONS = 20;
@@ -118,6 +123,8 @@ try {
   gatewayChild = gateway.child;
   const child = gatewayChild;
   const gatewayUrl = gateway.url;
+  // The gateway's own footprint before any load: the part of the RSS no cache setting controls.
+  const rssMiBIdle = rssMiB(child.pid as number);
 
   let next = 0;
   const rotating = () => ({
@@ -155,6 +162,10 @@ try {
   });
   clearInterval(sampler);
   maxRssMiB = Math.max(maxRssMiB, rssMiB(child.pid as number));
+  // What the caches hold at the end, by their own count (the gateway's /metrics gauges).
+  const gauges = await (await fetch(`${gatewayUrl}/metrics`)).text();
+  const gauge = (name: string) =>
+    Number(new RegExp(`^${name} (\\d+)$`, "m").exec(gauges)?.[1] ?? Number.NaN);
   const statusCounts = result.statusCodeStats as Record<string, { count: number }>;
   const serverErrors = Object.entries(statusCounts)
     .filter(([status]) => Number(status) >= 500)
@@ -169,8 +180,12 @@ try {
     clientErrors: result.errors,
     timeouts: result.timeouts,
     maxRssMiB,
+    rssMiBIdle,
     budgetMiB,
     cacheBytes: CACHE_BYTES,
+    recordCacheBytesAtEnd: gauge("ensgate_gateway_cache_bytes"),
+    recordCacheEntriesAtEnd: gauge("ensgate_gateway_cache_entries"),
+    sourceCacheBytesAtEnd: gauge("ensgate_gateway_source_cache_bytes"),
   };
   const report = withTargets(figures, {
     unexpected5xx: { max: 0 },

@@ -38,14 +38,34 @@ export function buildNodeGateway(
   const sources = config.sources.map((spec) =>
     buildSource(spec, factories, sequences, trustlessCaches),
   );
-  const requests = createRequestObserver(observer);
+  const cache = createMemoryCache({
+    maxEntries: config.cacheEntries,
+    maxBytes: config.cacheBytes - trustlessCacheBytes,
+  });
+  const requests = createRequestObserver({
+    ...observer,
+    gauges: [
+      {
+        name: "ensgate_gateway_cache_bytes",
+        help: "Bytes the record cache holds, by its own count (budget: ENSGATE_CACHE_BYTES).",
+        read: cache.bytes,
+      },
+      {
+        name: "ensgate_gateway_cache_entries",
+        help: "Entries in the record cache.",
+        read: cache.size,
+      },
+      {
+        name: "ensgate_gateway_source_cache_bytes",
+        help: "Bytes the trustless sources' block and directory caches hold.",
+        read: () => trustlessCaches.blocks.bytes + trustlessCaches.paths.cachedBytes(),
+      },
+    ],
+  });
   const gateway = createGateway({
     onLookup: requests.onLookup,
     sources,
-    cache: createMemoryCache({
-      maxEntries: config.cacheEntries,
-      maxBytes: config.cacheBytes - trustlessCacheBytes,
-    }),
+    cache,
     budget: config.budget,
     cacheTtlSeconds: config.cacheTtlSeconds,
     missingTtlSeconds: config.missingTtlSeconds,

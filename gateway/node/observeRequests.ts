@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { LookupEvent } from "../app.ts";
 import { pathOf } from "../ccipReadRouter.ts";
-import { createGatewayMetrics, METRICS_CONTENT_TYPE, routeOf } from "../metrics.ts";
+import { createGatewayMetrics, type Gauge, METRICS_CONTENT_TYPE, routeOf } from "../metrics.ts";
 import { createJsonLineLog } from "./jsonLineLog.ts";
 
 /** One structured log line: written for every request, as JSON. */
@@ -19,6 +19,8 @@ export type RequestLogLine = {
 export type RequestObserverOptions = {
   /** Where each request's log line goes (default: one JSON line on stdout). */
   log?: ((line: RequestLogLine) => void) | undefined;
+  /** Gauges `/metrics` adds to the request metrics (the Node gateway's cache sizes). */
+  gauges?: readonly Gauge[];
 };
 
 /** The default log: JSON lines on stdout, batched (gateway/node/jsonLineLog.ts). */
@@ -34,8 +36,11 @@ const writeJsonLine = (line: RequestLogLine) => {
  * gateway's fetch handler into one that serves `GET /metrics`, times every request, and writes
  * one JSON log line and one metrics observation per request.
  */
-export function createRequestObserver({ log = writeJsonLine }: RequestObserverOptions = {}) {
-  const metrics = createGatewayMetrics();
+export function createRequestObserver({
+  log = writeJsonLine,
+  gauges = [],
+}: RequestObserverOptions = {}) {
+  const metrics = createGatewayMetrics(gauges);
   const current = new AsyncLocalStorage<{ lookup?: LookupEvent }>();
 
   const onLookup = (event: LookupEvent) => {

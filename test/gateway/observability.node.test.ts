@@ -188,6 +188,17 @@ describe("Node gateway logs and /metrics", () => {
     const durations = families.get("ensgate_gateway_request_duration_seconds");
     assert.equal(durations?.type, "histogram");
     assert.equal(checkHistogram(durations, "ensgate_gateway_request_duration_seconds"), 6);
+    // The caches' gauges: a verified file and a missing one, each under its record key and its
+    // lookup key (the 422 and the 400 are not cached).
+    const gauge = (name: string) => {
+      const family = families.get(name);
+      assert.equal(family?.type, "gauge", name);
+      return family?.samples[0]?.value;
+    };
+    assert.equal(gauge("ensgate_gateway_cache_entries"), 4);
+    assert.ok((gauge("ensgate_gateway_cache_bytes") ?? 0) > 4 * 160);
+    // http: sources keep no blocks.
+    assert.equal(gauge("ensgate_gateway_source_cache_bytes"), 0);
     // The scrape itself is logged and counted (seen by the next scrape).
     assert.deepEqual(logs.at(-1)?.route, "metrics");
   });
