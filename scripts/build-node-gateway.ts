@@ -1,10 +1,10 @@
 // `npm run build:gateway`: bundles the Node gateway (gateway/node/main.ts and everything it
 // imports) into dist/node-gateway/, to run as `node dist/node-gateway/ensgate-gateway.mjs`.
 //
-// Why a bundle: started from its TypeScript sources, Node strips types and loads about 1,400
-// module files, and the idle gateway's RSS is about 185 MiB; the bundle starts at about 88 MiB
-// (docs/gateway.md, "Memory on Node"). The parts loaded only when configured (the embedded IPFS
-// store) stay in their own chunks, loaded on first use.
+// Why a bundle: started from its TypeScript sources, Node strips types and loads each module file
+// of the dependencies on its own, and the idle gateway's RSS is about 185 MiB; the bundle starts
+// at about 87 MiB (docs/gateway.md, "Running"). The parts loaded only when configured (the
+// embedded IPFS store) stay in their own chunks, loaded on first use.
 //
 // The output sits two folders below the repository root, like gateway/node/, so the default web
 // app folder (webapp/dist, found relative to the module) is the same for both.
