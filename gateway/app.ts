@@ -6,7 +6,7 @@ import {
   handleDidRequest,
   resolveWithoutNetworks,
 } from "../did/httpDriver.ts";
-import { RESOLVE_OFFCHAIN_SIGNATURE } from "../lib/index.ts";
+import { EnsgateError, RESOLVE_OFFCHAIN_SIGNATURE } from "../lib/index.ts";
 import { buildLookupCacheKey, type CachedRecord } from "./cache/recordCache.ts";
 import { createCcipReadRouter, errorResponse, pathOf } from "./ccipReadRouter.ts";
 import {
@@ -46,7 +46,12 @@ export type GatewayOptions = ResolveOffchainOptions & {
 };
 
 /** How one lookup was answered (see `GatewayOptions.onLookup`). */
-export type LookupEvent = { cache: "hit" | "miss"; source: string };
+export type LookupEvent = {
+  cache: "hit" | "miss";
+  source: string;
+  /** Why a lookup got no answer (a 4xx field error, a 422 or a 502): the error's message. */
+  error?: string;
+};
 
 /** CORS on every answer (what `corsify` adds on the other routes): dapps call from browsers. */
 const CORS_HEADERS = { "access-control-allow-origin": "*" };
@@ -96,7 +101,12 @@ export function createGateway(options: GatewayOptions) {
         );
       } catch (error) {
         // A 4xx field error, a 422 or a 502: the caches missed; no source gave an answer.
-        onLookup?.({ cache: "miss", source: "none" });
+        onLookup?.({
+          cache: "miss",
+          source: "none",
+          // The message the client gets (never an internal error's details).
+          error: error instanceof EnsgateError ? error.shortMessage : "internal error",
+        });
         throw error;
       }
       onLookup?.({ cache: answer.cached ? "hit" : "miss", source: answer.source });

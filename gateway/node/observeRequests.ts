@@ -13,6 +13,8 @@ export type RequestLogLine = {
   durationMs: number;
   source: string;
   cache: string;
+  /** Present when a lookup got no answer: the message its client got. */
+  error?: string;
 };
 
 /** Options of `createRequestObserver`. */
@@ -60,7 +62,7 @@ export function createRequestObserver({
         const source = store.lookup?.source ?? "-";
         const cache = store.lookup?.cache ?? "-";
         metrics.observe({ route, status: response.status, source, cache }, durationMs / 1000);
-        log({
+        const line: RequestLogLine = {
           time: new Date().toISOString(),
           method: request.method,
           route,
@@ -68,7 +70,9 @@ export function createRequestObserver({
           durationMs: Math.round(durationMs * 1000) / 1000,
           source,
           cache,
-        });
+        };
+        if (store.lookup?.error !== undefined) line.error = store.lookup.error;
+        log(line);
         return response;
       };
       if (route === "metrics" && request.method === "GET")

@@ -147,6 +147,7 @@ describe("Node gateway logs and /metrics", () => {
     assert.deepEqual(await missing.json(), { data: "0x" });
     const tampered = await fetch(`${server.url}/${SENDER}/${lookupCallData("alice.eth", URL_KEY)}`);
     assert.equal(tampered.status, 422);
+    const tamperedMessage = tampered.json().then((body) => (body as { message: string }).message);
     assert.equal((await fetch(`${server.url}/${SENDER}/0x12`)).status, 400);
     assert.equal((await fetch(`${server.url}/nowhere/at/all`)).status, 404);
 
@@ -161,6 +162,14 @@ describe("Node gateway logs and /metrics", () => {
         ["lookup", 400, "-", "-"],
         ["other", 404, "-", "-"],
       ],
+    );
+    // A lookup that got no answer logs the message its client got; the others log none.
+    const tamperedLine = logs.find((line) => line.status === 422);
+    assert.equal(tamperedLine?.error, await tamperedMessage);
+    assert.match(tamperedLine?.error ?? "", /invalidRecordSignature/);
+    assert.deepEqual(
+      logs.filter((line) => line.error !== undefined).map((line) => line.status),
+      [422],
     );
     for (const line of logs) {
       assert.equal(typeof line.durationMs, "number");
