@@ -565,6 +565,8 @@ describe("hostile traffic against a gateway process", () => {
     for (const line of lines) {
       assert.doesNotMatch(line, /internal error/);
       const entry = JSON.parse(line) as Record<string, unknown>;
+      // `error` only on a lookup that got no answer, with the message its client got.
+      const failedLookup = entry.route === "lookup" && (entry.status as number) >= 400;
       assert.deepEqual(Object.keys(entry), [
         "time",
         "method",
@@ -573,7 +575,9 @@ describe("hostile traffic against a gateway process", () => {
         "durationMs",
         "source",
         "cache",
+        ...(failedLookup && "error" in entry ? ["error"] : []),
       ]);
+      if ("error" in entry) assert.ok(typeof entry.error === "string" && entry.error.length > 0);
       statuses.set(entry.status as number, (statuses.get(entry.status as number) ?? 0) + 1);
     }
     assert.equal(statuses.get(500), undefined, "a 500 in the request log");
