@@ -36,6 +36,7 @@ import {
   signRecordTree,
 } from "../lib/index.ts";
 import { buildNodeGatewayBundle, gatewayNodeOptions } from "./bench/nodeGatewayBundle.ts";
+import { cpuMs, rssMiB } from "./bench/procStats.ts";
 import { startServerProcess } from "./bench/serverProcess.ts";
 import { describeTarget, type Target, withTargets } from "./bench/targets.ts";
 import { buildAndMeasureWebApp } from "./bench/webAppSize.ts";
@@ -101,18 +102,6 @@ async function measureRotatingRps(
     non2xx: result.non2xx,
     errors: result.errors,
   };
-}
-
-/** CPU time (user + system) a process has used, in ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] as string).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** Resident set size of a process, in MiB (Linux /proc). */
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? "0") / 1024);
 }
 
 /** Requests per second of GET `url` under `CONNECTIONS` keep-alive connections. */

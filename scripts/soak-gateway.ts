@@ -7,7 +7,7 @@
 // Reports unexpected 5xx (must be 0: a stable source always has the record), the largest RSS
 // sampled each second, and the budget it must stay under: the cache budget + 100 MiB.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -25,6 +25,7 @@ import {
   signRecordTree,
 } from "../lib/index.ts";
 import { buildNodeGatewayBundle, gatewayNodeOptions } from "./bench/nodeGatewayBundle.ts";
+import { rssMiB } from "./bench/procStats.ts";
 import { startServerProcess } from "./bench/serverProcess.ts";
 import { withTargets } from "./bench/targets.ts";
 
@@ -54,11 +55,6 @@ if (!Number.isInteger(SECONDS) || SECONDS <= 0) {
   console.error("soak-gateway: --seconds must be a positive integer");
   process.exit(2);
 }
-
-const rssMiB = (pid: number) =>
-  Math.round(
-    Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
-  );
 
 const dataDir = mkdtempSync(join(tmpdir(), "ensgate-soak-"));
 let gatewayChild: ChildProcess | undefined;
